@@ -1,0 +1,603 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from markdownx.models import MarkdownxField
+
+from cms.markdown import render
+from cms.paths import RESERVED_SLUGS
+from cms.validators import validate_image
+from experts.models import Quote
+
+from .rendering import expand_quotes
+
+
+def validate_section_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            f"“{value}” is used by the site itself (/{value}/), so a section cannot have it. "
+            "Choose another slug."
+        )
+
+
+class Author(models.Model):
+    """The person behind a byline; freelancers may have no user account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The login this author uses, if they have one.",
+    )
+    display_name = models.CharField(
+        max_length=120, help_text="The name shown in bylines."
+    )
+    slug = models.SlugField(
+        max_length=140, unique=True, help_text="Used in the author's page address."
+    )
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text='For example "Digital Writer".'
+    )
+    bio = MarkdownxField(
+        blank=True,
+        help_text="Shown at the foot of their articles and on their page. Markdown.",
+    )
+    bio_html = models.TextField(blank=True, editable=False)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[validate_image],
+        help_text="A head-and-shoulders photo. JPEG, PNG or WebP.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    is_active = models.BooleanField(
+        default=True,
+        help_text="Inactive authors keep their bylines but cannot be added to new articles.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render(self.bio).html
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class AuthorLink(models.Model):
+    """A profile elsewhere (social account, personal site) shown on the author's page."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(
+        max_length=60, help_text='What the link is, such as "Instagram".'
+    )
+    url = models.URLField(help_text="The full address, starting https://.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.author}: {self.label}"
+
+
+class Category(models.Model):
+    """A section such as Baby, or a sub-section such as Baby › Health (one level deep)."""
+
+    name = models.CharField(
+        max_length=80, help_text='The section name readers see, such as "Health".'
+    )
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+        help_text="The first part of every article address in this section: /<slug>/<article>/.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level section.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown on the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in menus."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
+                name="category_slug_not_reserved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A section cannot be its own parent."})
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {
+                        "parent": "Sections nest one level only: choose a top-level section."
+                    }
+                )
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {
+                        "parent": "This section has sub-sections, so it must stay top-level."
+                    }
+                )
+
+
+class Tag(models.Model):
+    name = models.CharField(
+        max_length=60, unique=True, help_text='A topic, such as "Skin".'
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in the tag's page address."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """The one definition of public: status published and the publication time reached."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def with_related(self) -> "ArticleQuerySet":
+        """What a list of articles shows: section and ordered bylines."""
+        return self.select_related("category__parent").prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author"),
+            ),
+        )
+
+    def for_page(self) -> "ArticleQuerySet":
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.with_related().prefetch_related(
+            "tags",
+            Prefetch("article_authors__author__links"),
+            Prefetch(
+                "article_quotes",
+                queryset=ArticleQuote.objects.select_related("quote__expert"),
+            ),
+            "list_items",
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related("target_article__category"),
+            ),
+        )
+
+    def by_author(self, author: Author) -> "ArticleQuerySet":
+        return self.filter(authors=author)
+
+    def in_section(self, category: Category) -> "ArticleQuerySet":
+        """Articles in a section or any of its sub-sections."""
+        return self.filter(Q(category=category) | Q(category__parent=category))
+
+    def tagged(self, tag: Tag) -> "ArticleQuerySet":
+        return self.filter(tags=tag)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200, help_text="The headline readers see (the page's h1)."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        help_text="The last part of the address. Must be unique within its section.",
+    )
+    standfirst = models.TextField(
+        max_length=400,
+        help_text="One or two sentences under the headline that say what the reader will learn.",
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The section it appears in.",
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="articles", help_text="Topics for tag pages."
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles"
+    )
+    hero_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        validators=[validate_image],
+        help_text="The main picture at the top. Landscape, at least 1200 pixels wide.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: describe what it shows for people who cannot see it.",
+    )
+    hero_caption = models.CharField(
+        max_length=250, blank=True, help_text="Shown under the image. Optional."
+    )
+    body = MarkdownxField(
+        help_text="Markdown. Start each section with “## Heading”: H2s make the “In this article” list. "
+        "To place an expert quote, add it under Quotes below, then put its reference, "
+        "such as [[quote:12]], on a line of its own."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    list_heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Heading over the numbered list after the body, such as "More common skin complaints".',
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it went (or goes) public. Filled in automatically when first published.",
+    )
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set only for a substantive update; readers see “Updated” with this date.",
+    )
+    seo_title = models.CharField(
+        max_length=70,
+        blank=True,
+        help_text="Title for search engines. Defaults to the headline.",
+    )
+    seo_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Description for search results. Defaults to the standfirst.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "slug"],
+                name="article_slug_unique_in_category",
+                violation_error_message="An article with this slug already exists in this section.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="article_hero_has_alt",
+                violation_error_message="Describe the hero image in its alt text.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="article_status_pub_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        rendered = render(self.body)
+        self.body_html, self.toc, self.word_count = (
+            rendered.html,
+            rendered.toc,
+            rendered.word_count,
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail",
+            kwargs={"category_slug": self.category.slug, "slug": self.slug},
+        )
+
+    def clean(self):
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the hero image for readers who cannot see it."}
+            )
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+    def is_published(self) -> bool:
+        """Same rule as ArticleQuerySet.published(), for one article."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    is_published.boolean = True
+
+    @property
+    def byline(self) -> list[Author]:
+        return [row.author for row in self.article_authors.all()]
+
+    @property
+    def meta_title(self) -> str:
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or Truncator(self.standfirst).chars(160)
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes, at 200 words a minute."""
+        return max(1, round(self.word_count / 200))
+
+    @property
+    def show_updated(self) -> bool:
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at.date() > self.published_at.date()
+        )
+
+    def body_for_page(self):
+        """The stored body with its placed quotes filled in from the article's quote list."""
+        return expand_quotes(
+            self.body_html, (row.quote for row in self.article_quotes.all())
+        )
+
+    def public_related_links(self) -> list["RelatedLink"]:
+        """Curated links, minus internal ones whose target is not public."""
+        return [
+            link
+            for link in self.related_links.all()
+            if link.target_article_id is None or link.target_article.is_published()
+        ]
+
+
+class ArticleAuthor(models.Model):
+    """One byline on an article, in order."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="article_authors"
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="article_bylines"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in the byline."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="article_author_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class ArticleQuote(models.Model):
+    """A quote an article uses; the body places it with [[quote:<id>]]."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="article_quotes"
+    )
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, related_name="article_uses"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "quote"], name="article_quote_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quote.reference} in {self.article}"
+
+
+class RelatedLink(models.Model):
+    """A curated link in the related-content block: another article, or an external page."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    label = models.CharField(
+        max_length=40,
+        default="Read more",
+        help_text='The lead-in, such as "Read more" or "Now read".',
+    )
+    target_article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="incoming_related_links",
+        help_text="An article on this site. Leave empty to link to an external address instead.",
+    )
+    url = models.URLField(
+        blank=True,
+        help_text="An external address, when not linking to one of our articles.",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Link text. Defaults to the linked article's headline.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target_article__isnull=False) & Q(url=""))
+                | (Q(target_article__isnull=True) & ~Q(url="")),
+                name="related_link_one_target",
+                violation_error_message="Choose an article or enter an external address, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_article=models.F("article")),
+                name="related_link_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.link_title}"
+
+    def clean(self):
+        if self.target_article_id and self.url:
+            raise ValidationError(
+                "Choose an article or enter an external address, not both."
+            )
+        if not self.target_article_id and not self.url:
+            raise ValidationError("Choose an article or enter an external address.")
+        if self.target_article_id and self.target_article_id == self.article_id:
+            raise ValidationError(
+                {"target_article": "An article cannot link to itself."}
+            )
+        if self.url and not self.title.strip():
+            raise ValidationError(
+                {"title": "Give external links a title readers can recognise."}
+            )
+
+    @property
+    def link_url(self) -> str:
+        return (
+            self.target_article.get_absolute_url()
+            if self.target_article_id
+            else self.url
+        )
+
+    @property
+    def link_title(self) -> str:
+        return self.title or (
+            self.target_article.title if self.target_article_id else self.url
+        )
+
+    @property
+    def is_external(self) -> bool:
+        return not self.target_article_id
+
+
+class ListItem(models.Model):
+    """One entry of the numbered list that follows an article's body."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="list_items"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first."
+    )
+    heading = models.CharField(
+        max_length=200, help_text='The item name, such as "Cradle cap".'
+    )
+    image = models.ImageField(
+        upload_to="articles/items/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_image],
+        help_text="Readers can expand it to full size.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: describe what it shows.",
+    )
+    text = MarkdownxField(help_text="Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="list_item_image_has_alt",
+                violation_error_message="Describe the item's image in its alt text.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.text_html = render(self.text).html
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image for readers who cannot see it."}
+            )

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import path
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from markdownx.views import ImageUploadView
+
+
+@never_cache
+def health(request):
+    """Liveness for load balancers: the database and cache answer, or a 503 says which did not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = "error"
+    try:
+        cache.set("health-check", "ok", 5)
+        checks["cache"] = "ok" if cache.get("health-check") == "ok" else "error"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks},
+        status=200 if healthy else 503,
+    )
+
+
+@require_POST
+@staff_member_required
+def markdown_preview(request):
+    """markdownx's live preview, for staff only, through the same renderer as the page."""
+    if "content" not in request.POST:
+        return HttpResponseBadRequest("Missing content.")
+    render = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
+    response = HttpResponse(render(request.POST["content"]))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# markdownx's own views are open to anyone; the editor's endpoints are staff-only here.
+markdownx_urls = [
+    path(
+        "upload/",
+        staff_member_required(ImageUploadView.as_view()),
+        name="markdownx_upload",
+    ),
+    path("markdownify/", markdown_preview, name="markdownx_markdownify"),
+]
