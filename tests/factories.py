@@ -1,0 +1,152 @@
+import io
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleQuote,
+    Author,
+    AuthorLink,
+    Category,
+    ListItem,
+    RelatedLink,
+    Tag,
+)
+from experts.models import Expert, Quote
+
+
+def image_file(name="photo.png", size=(40, 30), fmt="PNG", color=(200, 120, 80)):
+    """A small, real image upload."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+    class Params:
+        staff = factory.Trait(is_staff=True)
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expert
+
+    honorific = "Dr"
+    name = factory.Sequence(lambda n: f"Morgan Hale{n}")
+    slug = factory.Sequence(lambda n: f"morgan-hale-{n}")
+    short_name = factory.LazyAttribute(lambda e: f"Dr {e.name.split()[0]}")
+    job_title = "Consultant Paediatrician"
+    organisation = "Riverside Children's Hospital"
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    expert = factory.SubFactory(ExpertFactory)
+    text = factory.Sequence(lambda n: f"Most newborn rashes settle on their own, note {n}.")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    display_name = factory.Sequence(lambda n: f"Writer {n}")
+    slug = factory.Sequence(lambda n: f"writer-{n}")
+    job_title = "Digital Writer"
+    bio = "Writes about **sleep** and skin."
+
+
+class AuthorLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuthorLink
+
+    author = factory.SubFactory(AuthorFactory)
+    label = "Website"
+    url = "https://example.com/writer"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A draft with one author; ``published=True`` makes it public an hour ago."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    standfirst = "What parents need to know."
+    category = factory.SubFactory(CategoryFactory)
+    body = "## First section\n\nSome text.\n\n## Second section\n\nMore text."
+    status = Article.Status.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for position, author in enumerate(extracted if extracted is not None else [AuthorFactory()]):
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
+
+
+class ArticleQuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleQuote
+
+    article = factory.SubFactory(ArticleFactory)
+    quote = factory.SubFactory(QuoteFactory)
+
+
+class ListItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ListItem
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n)
+    heading = factory.Sequence(lambda n: f"Item {n}")
+    text = "A short *explanation*."
+
+
+class RelatedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedLink
+
+    article = factory.SubFactory(ArticleFactory)
+    label = "Read more"
+    target_article = factory.SubFactory(ArticleFactory, published=True)
