@@ -143,6 +143,9 @@ if S3_BUCKET:
 else:
     media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
+# Local work and tests serve static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
 STORAGES = {
     "default": media_storage,
     "staticfiles": {
