@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
-from experts.admin import MARKDOWN_WIDGETS, EditorMedia
+from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 
 from .models import (
     Article,
@@ -21,6 +21,7 @@ from .rendering import check_quote_refs
 class AuthorLinkInline(admin.TabularInline):
     model = AuthorLink
     extra = 0
+    formfield_overrides = FORMFIELD_OVERRIDES
 
 
 @admin.register(Author)
@@ -32,9 +33,11 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("display_name",)}
     autocomplete_fields = ["user"]
     readonly_fields = ["created_at", "modified_at"]
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = FORMFIELD_OVERRIDES
     inlines = [AuthorLinkInline]
-    Media = EditorMedia
+
+    class Media:
+        css = EDITOR_CSS
 
 
 @admin.register(Category)
@@ -62,6 +65,16 @@ class ArticleAuthorInline(admin.TabularInline):
     validate_min = True
     verbose_name = "byline"
     verbose_name_plural = "Bylines (at least one; lower positions come first)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # InlineModelAdmin does not pass validate_min to the formset by itself.
+        kwargs.setdefault("validate_min", self.validate_min)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.default_error_messages = {
+            **formset.default_error_messages,
+            "too_few_forms": "Add at least one author to the byline.",
+        }
+        return formset
 
 
 class ArticleQuoteFormSet(BaseInlineFormSet):
@@ -97,7 +110,7 @@ class ArticleQuoteInline(admin.TabularInline):
 class ListItemInline(admin.StackedInline):
     model = ListItem
     extra = 0
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = FORMFIELD_OVERRIDES
     fields = ["position", "heading", "image", "image_alt", "text"]
     verbose_name_plural = "Numbered list items (after the body)"
 
@@ -107,6 +120,7 @@ class RelatedLinkInline(admin.TabularInline):
     fk_name = "article"
     autocomplete_fields = ["target_article"]
     extra = 0
+    formfield_overrides = FORMFIELD_OVERRIDES
     fields = ["position", "label", "target_article", "url", "title"]
     verbose_name_plural = "Related content"
 
@@ -129,7 +143,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["category", "tags"]
     readonly_fields = ["word_count", "created_at", "modified_at", "modified_by"]
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = FORMFIELD_OVERRIDES
     inlines = [
         ArticleAuthorInline,
         ArticleQuoteInline,
@@ -155,11 +169,15 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["cms/admin/editor.css"]}
+        css = EDITOR_CSS
         js = ["cms/admin/markdownx-inlines.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article_authors__author")
+
+    def view_on_site(self, obj):
+        """Only public articles have a page to view; drafts would be a 404."""
+        return obj.get_absolute_url() if obj.is_published() else None
 
     def save_model(self, request, obj, form, change):
         obj.modified_by = request.user

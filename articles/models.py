@@ -60,7 +60,7 @@ class Author(models.Model):
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(
         default=True,
-        help_text="Inactive authors keep their bylines but cannot be added to new articles.",
+        help_text="Inactive authors keep their existing bylines but cannot be added to new ones.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -397,10 +397,12 @@ class Article(models.Model):
 
     @property
     def show_updated(self) -> bool:
+        """True when updated on a later day than published, as readers' dates show it."""
         return bool(
             self.updated_at
             and self.published_at
-            and self.updated_at.date() > self.published_at.date()
+            and timezone.localdate(self.updated_at)
+            > timezone.localdate(self.published_at)
         )
 
     def body_for_page(self):
@@ -441,6 +443,14 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+    def clean(self):
+        if self._state.adding and self.author_id and not self.author.is_active:
+            raise ValidationError(
+                {
+                    "author": f"{self.author} is inactive and cannot be added to a byline."
+                }
+            )
 
 
 class ArticleQuote(models.Model):

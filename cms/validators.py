@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -10,9 +11,9 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 def validate_image(file) -> None:
     """Refuse anything Pillow cannot read as a real, reasonably sized raster image."""
     if file.size and file.size > settings.CMS_MAX_IMAGE_BYTES:
-        limit = settings.CMS_MAX_IMAGE_BYTES // (1024 * 1024)
+        limit = filesizeformat(settings.CMS_MAX_IMAGE_BYTES)
         raise ValidationError(
-            f"This image is larger than {limit} MB. Please upload a smaller file."
+            f"This image is larger than {limit}. Please upload a smaller file."
         )
     position = file.tell() if hasattr(file, "tell") else 0
     try:
@@ -21,6 +22,11 @@ def validate_image(file) -> None:
             image_format = image.format
             width, height = image.size
             image.verify()
+        # verify() barely checks JPEG and GIF: decoding catches a truncated file.
+        if width * height <= settings.CMS_MAX_IMAGE_PIXELS:
+            file.seek(0)
+            with Image.open(file) as image:
+                image.load()
     except (
         UnidentifiedImageError,
         OSError,

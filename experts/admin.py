@@ -1,15 +1,9 @@
 from django.contrib import admin
 from django.utils.html import format_html
-from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
+
+from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 
 from .models import Expert, Quote
-
-MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
-
-class EditorMedia:
-    css = {"all": ["cms/admin/editor.css"]}
 
 
 @admin.register(Expert)
@@ -19,7 +13,7 @@ class ExpertAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "job_title", "organisation"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["created_at", "modified_at"]
-    formfield_overrides = MARKDOWN_WIDGETS
+    formfield_overrides = FORMFIELD_OVERRIDES
     fieldsets = [
         (
             None,
@@ -38,7 +32,9 @@ class ExpertAdmin(admin.ModelAdmin):
         ("Profile", {"fields": ["bio", "photo", "website", "is_active"]}),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "modified_at"]}),
     ]
-    Media = EditorMedia
+
+    class Media:
+        css = EDITOR_CSS
 
 
 @admin.register(Quote)

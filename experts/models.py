@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -125,6 +126,14 @@ class Quote(models.Model):
     def save(self, *args, **kwargs):
         self.text_html = render(self.text).html
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self._state.adding and self.expert_id and not self.expert.is_active:
+            raise ValidationError(
+                {
+                    "expert": f"{self.expert} is inactive: new quotes need an active expert."
+                }
+            )
 
     @property
     def reference(self) -> str:

@@ -25,7 +25,9 @@ def image_file(name="photo.png", size=(40, 30), fmt="PNG", color=(200, 120, 80))
     """A small, real image upload."""
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type=f"image/{fmt.lower()}"
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,7 +61,9 @@ class QuoteFactory(factory.django.DjangoModelFactory):
         model = Quote
 
     expert = factory.SubFactory(ExpertFactory)
-    text = factory.Sequence(lambda n: f"Most newborn rashes settle on their own, note {n}.")
+    text = factory.Sequence(
+        lambda n: f"Most newborn rashes settle on their own, note {n}."
+    )
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -114,14 +118,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     class Params:
         published = factory.Trait(
             status=Article.Status.PUBLISHED,
-            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+            published_at=factory.LazyFunction(
+                lambda: timezone.now() - timedelta(hours=1)
+            ),
         )
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):
         if not create:
             return
-        for position, author in enumerate(extracted if extracted is not None else [AuthorFactory()]):
+        for position, author in enumerate(
+            extracted if extracted is not None else [AuthorFactory()]
+        ):
             ArticleAuthor.objects.create(article=self, author=author, position=position)
 
 

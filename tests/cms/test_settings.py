@@ -1,0 +1,149 @@
+"""Settings are read once at start-up, so each case starts a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Variables that change what cms/settings.py builds; each test sets its own.
+SETTINGS_VARIABLES = {
+    "PYTEST_VERSION",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MEDIA_S3_BUCKET",
+}
+
+PRINT_SETTINGS = """
+import json
+import django
+from django.conf import settings
+django.setup()
+from django.core.cache import caches
+from django.core.files.storage import storages
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "DATABASE": {
+        key: settings.DATABASES["default"].get(key)
+        for key in ("ENGINE", "NAME", "USER", "HOST", "PORT")
+    },
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION"),
+    "CACHE_CLASS": type(caches["default"]).__name__,
+    "DEFAULT_STORAGE": settings.STORAGES["default"],
+    "DEFAULT_STORAGE_CLASS": type(storages["default"]).__name__,
+}))
+"""
+
+
+def run_python(*args, **env_vars):
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings"
+    env.update(env_vars)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def loaded_settings(**env_vars):
+    result = run_python("-c", PRINT_SETTINGS, **env_vars)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_startup_fails_without_secret_key_when_debug_is_off():
+    result = run_python("manage.py", "check")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.slow
+def test_startup_fails_without_secret_key_when_debug_is_explicitly_off():
+    result = run_python("manage.py", "check", DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.slow
+def test_startup_succeeds_with_secret_key_and_debug_off():
+    result = run_python("manage.py", "check", DJANGO_SECRET_KEY="x" * 50)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_startup_succeeds_in_debug_without_secret_key():
+    result = run_python("manage.py", "check", DJANGO_DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow
+def test_debug_is_off_by_default():
+    assert loaded_settings(DJANGO_SECRET_KEY="x" * 50)["DEBUG"] is False
+
+
+@pytest.mark.slow
+def test_defaults_are_sqlite_local_memory_cache_and_file_system_storage():
+    loaded = loaded_settings(DJANGO_SECRET_KEY="x" * 50)
+
+    assert loaded["DATABASE"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert loaded["DATABASE"]["NAME"] == str(REPO_ROOT / "db.sqlite3")
+    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert loaded["CACHE_CLASS"] == "LocMemCache"
+    assert loaded["DEFAULT_STORAGE"]["BACKEND"] == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+    assert loaded["DEFAULT_STORAGE_CLASS"] == "FileSystemStorage"
+
+
+@pytest.mark.slow
+def test_database_url_switches_to_postgresql():
+    loaded = loaded_settings(
+        DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@h:5432/db"
+    )
+
+    assert loaded["DATABASE"] == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "db",
+        "USER": "u",
+        "HOST": "h",
+        "PORT": 5432,
+    }
+
+
+@pytest.mark.slow
+def test_redis_url_switches_the_cache_to_redis():
+    loaded = loaded_settings(
+        DJANGO_SECRET_KEY="x" * 50, REDIS_URL="redis://cache.internal:6379/1"
+    )
+
+    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
+    assert loaded["CACHE_CLASS"] == "RedisCache"
+
+
+@pytest.mark.slow
+def test_media_s3_bucket_switches_uploads_to_s3():
+    loaded = loaded_settings(
+        DJANGO_SECRET_KEY="x" * 50, MEDIA_S3_BUCKET="little-steps-media"
+    )
+
+    assert loaded["DEFAULT_STORAGE"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert loaded["DEFAULT_STORAGE"]["OPTIONS"]["bucket_name"] == "little-steps-media"
+    assert loaded["DEFAULT_STORAGE_CLASS"] == "S3Storage"

@@ -1,0 +1,152 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import QuoteFactory, UserFactory, image_file
+
+PREVIEW_URL = "/markdownx/markdownify/"
+UPLOAD_URL = "/markdownx/upload/"
+
+
+def assert_refused(response):
+    """Anonymous and non-staff requests go to the admin login or get a 403."""
+    assert response.status_code in {302, 403}
+    if response.status_code == 302:
+        assert reverse("admin:login") in response["Location"]
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(staff=True))
+    return client
+
+
+@pytest.mark.django_db
+def test_health_reports_database_and_cache_ok(client):
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_reports_503_naming_a_broken_cache(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "cache": "error"}
+
+
+def test_health_url_is_named():
+    assert reverse("health") == "/health/"
+
+
+@pytest.mark.django_db
+def test_markdown_preview_refuses_anonymous_users(client):
+    response = client.post(PREVIEW_URL, {"content": "**Hello**"})
+
+    assert_refused(response)
+    assert b"<strong>" not in response.content
+
+
+@pytest.mark.django_db
+def test_markdown_preview_refuses_logged_in_non_staff(client):
+    client.force_login(UserFactory())
+
+    response = client.post(PREVIEW_URL, {"content": "**Hello**"})
+
+    assert_refused(response)
+
+
+@pytest.mark.django_db
+def test_markdown_preview_renders_and_sanitises_for_staff(staff_client):
+    response = staff_client.post(
+        PREVIEW_URL,
+        {"content": "## Skin care\n\n**Gentle** soap.\n\n<script>alert(1)</script>"},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h2 id="skin-care">Skin care</h2>' in html
+    assert "<strong>Gentle</strong>" in html
+    assert "<script" not in html
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_markdown_preview_shows_a_placed_quote_with_its_expert(staff_client):
+    quote = QuoteFactory(
+        text="Keep the skin moisturised.",
+        expert__honorific="Dr",
+        expert__name="Amara Okafor",
+    )
+
+    response = staff_client.post(
+        PREVIEW_URL, {"content": f"Intro.\n\n{quote.reference}\n\nOutro."}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<figure" in html
+    assert "Keep the skin moisturised." in html
+    assert "Dr Amara Okafor" in html
+    assert "cms-block" not in html
+
+
+@pytest.mark.django_db
+def test_markdown_preview_flags_an_unknown_quote(staff_client):
+    response = staff_client.post(PREVIEW_URL, {"content": "[[quote:987654]]"})
+
+    assert response.status_code == 200
+    assert "Unknown reference [[quote:987654]]" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_markdown_preview_without_content_is_400(staff_client):
+    response = staff_client.post(PREVIEW_URL, {})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_markdown_preview_get_is_405(staff_client):
+    assert staff_client.get(PREVIEW_URL).status_code == 405
+
+
+def test_markdown_preview_get_is_405_for_anonymous(client):
+    assert client.get(PREVIEW_URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_image_upload_refuses_anonymous_users(client, settings):
+    response = client.post(UPLOAD_URL, {"image": image_file()})
+
+    assert_refused(response)
+    assert not any(settings.MEDIA_ROOT.rglob("*.png"))
+
+
+@pytest.mark.django_db
+def test_image_upload_refuses_logged_in_non_staff(client):
+    client.force_login(UserFactory())
+
+    response = client.post(UPLOAD_URL, {"image": image_file()})
+
+    assert_refused(response)
+
+
+@pytest.mark.django_db
+def test_image_upload_stores_the_image_for_staff(staff_client, settings):
+    response = staff_client.post(
+        UPLOAD_URL,
+        {"image": image_file("rash.png")},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+    assert response.status_code == 200
+    assert "![](" in response.json()["image_code"]
+    assert any(settings.MEDIA_ROOT.rglob("*.png"))

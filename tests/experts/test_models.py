@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from experts.models import Expert, Quote
+from tests.factories import ExpertFactory, QuoteFactory
+
+
+def make_expert(**kwargs):
+    """An unsaved expert with only the given fields set."""
+    fields = {"honorific": "", "name": "Amara Okafor", "slug": "amara-okafor"}
+    fields.update(kwargs)
+    return Expert(**fields)
+
+
+def test_full_name_puts_the_honorific_first():
+    assert make_expert(honorific="Dr").full_name == "Dr Amara Okafor"
+
+
+def test_full_name_without_honorific_is_just_the_name():
+    assert make_expert().full_name == "Amara Okafor"
+
+
+def test_display_short_name_prefers_the_editors_choice():
+    expert = make_expert(honorific="Dr", short_name="Dr Amara")
+
+    assert expert.display_short_name == "Dr Amara"
+
+
+def test_display_short_name_defaults_to_honorific_and_first_name():
+    assert make_expert(honorific="Prof").display_short_name == "Prof Amara"
+
+
+def test_display_short_name_defaults_to_first_name_without_honorific():
+    assert make_expert().display_short_name == "Amara"
+
+
+def test_display_short_name_is_empty_without_a_name():
+    assert make_expert(name="").display_short_name == ""
+
+
+def test_role_joins_job_title_and_organisation():
+    expert = make_expert(
+        job_title="Consultant Paediatrician", organisation="Riverside Hospital"
+    )
+
+    assert expert.role == "Consultant Paediatrician at Riverside Hospital"
+
+
+@pytest.mark.parametrize(
+    ("job_title", "organisation", "role"),
+    [
+        ("Health Visitor", "", "Health Visitor"),
+        ("", "Riverside Hospital", "Riverside Hospital"),
+        ("", "", ""),
+    ],
+)
+def test_role_with_missing_parts_has_no_dangling_at(job_title, organisation, role):
+    expert = make_expert(job_title=job_title, organisation=organisation)
+
+    assert expert.role == role
+
+
+def test_str_is_the_full_name():
+    assert str(make_expert(honorific="Dr")) == "Dr Amara Okafor"
+
+
+def test_absolute_url_is_the_expert_page():
+    assert make_expert(slug="amara-okafor").get_absolute_url() == (
+        "/experts/amara-okafor/"
+    )
+
+
+@pytest.mark.django_db
+def test_bio_html_is_rendered_and_sanitised_on_save():
+    expert = ExpertFactory(bio="Works with **newborns**.<script>alert(1)</script>")
+
+    expert.refresh_from_db()
+    assert "<strong>newborns</strong>" in expert.bio_html
+    assert "<script" not in expert.bio_html
+
+
+@pytest.mark.django_db
+def test_bio_html_follows_an_edited_bio():
+    expert = ExpertFactory(bio="Old bio.")
+
+    expert.bio = "New *bio*."
+    expert.save()
+
+    expert.refresh_from_db()
+    assert "<em>bio</em>" in expert.bio_html
+    assert "Old" not in expert.bio_html
+
+
+@pytest.mark.django_db
+def test_quote_with_empty_text_cannot_be_saved():
+    expert = ExpertFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quote.objects.create(expert=expert, text="")
+
+    assert not Quote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quote_with_empty_text_fails_validation():
+    quote = Quote(expert=ExpertFactory(), text="")
+
+    with pytest.raises(ValidationError) as excinfo:
+        quote.full_clean()
+
+    assert "text" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_quote_text_html_is_rendered_on_save():
+    quote = QuoteFactory(text="Use a *fragrance-free* cream.")
+
+    quote.refresh_from_db()
+    assert "<em>fragrance-free</em>" in quote.text_html
+
+
+@pytest.mark.django_db
+def test_quote_reference_is_the_line_to_paste_in_a_body():
+    quote = QuoteFactory()
+
+    assert quote.reference == f"[[quote:{quote.pk}]]"
+
+
+def test_unsaved_quote_has_no_reference():
+    assert Quote(text="Not saved yet.").reference == ""
+
+
+@pytest.mark.django_db
+def test_quote_str_names_the_expert_and_the_id():
+    quote = QuoteFactory(
+        text="Most rashes settle on their own.", expert__short_name="Dr Amara"
+    )
+
+    assert str(quote) == f"Dr Amara: “Most rashes settle on their own.” (#{quote.pk})"
+
+
+@pytest.mark.django_db
+def test_quote_str_truncates_long_text():
+    quote = QuoteFactory(text="word " * 40)
+
+    assert len(str(quote)) < 100
+    assert "…" in str(quote)
+
+
+@pytest.mark.django_db
+def test_expert_with_quotes_cannot_be_deleted():
+    quote = QuoteFactory()
+
+    with pytest.raises(ProtectedError):
+        quote.expert.delete()
+
+    assert Expert.objects.filter(pk=quote.expert_id).exists()
+    assert Quote.objects.filter(pk=quote.pk).exists()
+
+
+@pytest.mark.django_db
+def test_expert_without_quotes_can_be_deleted():
+    expert = ExpertFactory()
+
+    expert.delete()
+
+    assert not Expert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quotes_are_ordered_by_expert_name_then_newest_first():
+    zara = ExpertFactory(name="Zara Adams")
+    amara = ExpertFactory(name="Amara Okafor")
+    old = QuoteFactory(expert=amara)
+    new = QuoteFactory(expert=amara)
+    other = QuoteFactory(expert=zara)
+    Quote.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+
+    assert list(Quote.objects.all()) == [new, old, other]
+
+
+@pytest.mark.django_db
+def test_new_quote_for_an_inactive_expert_is_refused_but_old_quotes_stay_valid():
+    expert = ExpertFactory()
+    old = QuoteFactory(expert=expert)
+    expert.is_active = False
+    expert.save()
+
+    with pytest.raises(ValidationError) as excinfo:
+        Quote(expert=expert, text="New words").full_clean()
+    assert "inactive" in str(excinfo.value)
+    old.full_clean()
