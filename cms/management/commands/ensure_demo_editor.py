@@ -16,6 +16,13 @@ class Command(BaseCommand):
         "and experts, and give it a new random password."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the local site runs, for the printed admin address.",
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -35,7 +42,7 @@ class Command(BaseCommand):
                 Permission.objects.filter(content_type__app_label__in=APPS)
             )
         self.stdout.write(
-            "Demo editor login for http://127.0.0.1:8000/admin/\n"
+            f"Demo editor login for {options['site_url'].rstrip('/')}/admin/\n"
             f"  username: {USERNAME}\n"
             f"  password: {password}"
         )

@@ -1,8 +1,11 @@
-// markdownx initialises editors once, at page load. Inline rows added later ("Add another")
-// get their editor and live preview by running its script again: it skips editors it has set up.
-document.addEventListener("formset:added", () => {
+// markdownx initialises editors once, at page load. An inline row added later ("Add another")
+// is a copy of the already-initialised empty form, so its editor is marked as done: clear the
+// mark and run markdownx's script again, which sets up every editor not yet marked.
+document.addEventListener("formset:added", (event) => {
   const original = document.querySelector('script[src*="markdownx/js/markdownx"]');
-  if (!original) return;
+  const editors = event.target.querySelectorAll(".markdownx-editor[data-markdownx-init]");
+  if (!original || !editors.length) return;
+  editors.forEach((editor) => editor.removeAttribute("data-markdownx-init"));
   const script = document.createElement("script");
   script.src = original.src;
   document.body.appendChild(script);
