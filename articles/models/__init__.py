@@ -1,0 +1,18 @@
+from .article import Article, ArticleAuthor, ArticleQuerySet, ArticleQuote
+from .blocks import ListItem, RelatedLink
+from .people import Author, AuthorLink
+from .sections import Category, Tag, validate_section_slug
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleQuerySet",
+    "ArticleQuote",
+    "Author",
+    "AuthorLink",
+    "Category",
+    "ListItem",
+    "RelatedLink",
+    "Tag",
+    "validate_section_slug",
+]

@@ -1,0 +1,146 @@
+"""The parts of an article after its body: related links and the numbered list."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from markdownx.models import MarkdownxField
+
+from cms.markdown import render
+from cms.validators import validate_image
+
+
+class RelatedLink(models.Model):
+    """A curated link in the related-content block: another article, or an external page."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="related_links"
+    )
+    label = models.CharField(
+        max_length=40,
+        default="Read more",
+        help_text='The lead-in, such as "Read more" or "Now read".',
+    )
+    target_article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="incoming_related_links",
+        help_text="An article on this site. Leave empty to link to an external address instead.",
+    )
+    url = models.URLField(
+        blank=True,
+        help_text="An external address, when not linking to one of our articles.",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Link text. Defaults to the linked article's headline.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target_article__isnull=False) & Q(url=""))
+                | (Q(target_article__isnull=True) & ~Q(url="")),
+                name="related_link_one_target",
+                violation_error_message="Choose an article or enter an external address, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_article=models.F("article")),
+                name="related_link_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.link_title}"
+
+    def clean(self):
+        if self.target_article_id and self.url:
+            raise ValidationError(
+                "Choose an article or enter an external address, not both."
+            )
+        if not self.target_article_id and not self.url:
+            raise ValidationError("Choose an article or enter an external address.")
+        if self.target_article_id and self.target_article_id == self.article_id:
+            raise ValidationError(
+                {"target_article": "An article cannot link to itself."}
+            )
+        if self.url and not self.title.strip():
+            raise ValidationError(
+                {"title": "Give external links a title readers can recognise."}
+            )
+
+    @property
+    def link_url(self) -> str:
+        return (
+            self.target_article.get_absolute_url()
+            if self.target_article_id
+            else self.url
+        )
+
+    @property
+    def link_title(self) -> str:
+        return self.title or (
+            self.target_article.title if self.target_article_id else self.url
+        )
+
+    @property
+    def is_external(self) -> bool:
+        return not self.target_article_id
+
+
+class ListItem(models.Model):
+    """One entry of the numbered list that follows an article's body."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="list_items"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first."
+    )
+    heading = models.CharField(
+        max_length=200, help_text='The item name, such as "Cradle cap".'
+    )
+    image = models.ImageField(
+        upload_to="articles/items/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_image],
+        help_text="Readers can expand it to full size.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: describe what it shows.",
+    )
+    text = MarkdownxField(help_text="Markdown.")
+    text_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""),
+                name="list_item_image_has_alt",
+                violation_error_message="Describe the item's image in its alt text.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        self.text_html = render(self.text).html
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image for readers who cannot see it."}
+            )
