@@ -1,6 +1,7 @@
 """Settings for the CMS, driven by the environment (see README.md for every variable)."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,14 +29,27 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = "PYTEST_VERSION" in os.environ
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Build steps that never sign anything may run without a key (Django refuses to sign with
+# an empty one); serving, and every other command, stops here instead.
+KEYLESS_COMMANDS = {
+    "check",
+    "collectstatic",
+    "compilemessages",
+    "makemigrations",
+    "migrate",
+}
+_command = (
+    sys.argv[1] if sys.argv[0].endswith("manage.py") and len(sys.argv) > 1 else None
+)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+    elif _command not in KEYLESS_COMMANDS:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random value in production, "
             "or set DJANGO_DEBUG=1 for local development (make run does this for you)."
         )
-    SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
