@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 
+from .forms import ArticleAdminForm
 from .models import (
     Article,
     ArticleAuthor,
@@ -16,6 +20,7 @@ from .models import (
     Tag,
 )
 from .rendering import check_quote_refs
+from .services import article_publish, article_transition, article_unpublish, can_edit
 
 
 class AuthorLinkInline(admin.TabularInline):
@@ -57,7 +62,23 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticlePartInline:
+    """Parts of an article are editable exactly when the article is."""
+
+    def has_add_permission(self, request, obj):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+
+class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     extra = 0
@@ -90,7 +111,7 @@ class ArticleQuoteFormSet(BaseInlineFormSet):
         check_quote_refs(self.instance.body, kept)
 
 
-class ArticleQuoteInline(admin.TabularInline):
+class ArticleQuoteInline(ArticlePartInline, admin.TabularInline):
     model = ArticleQuote
     formset = ArticleQuoteFormSet
     autocomplete_fields = ["quote"]
@@ -107,7 +128,7 @@ class ArticleQuoteInline(admin.TabularInline):
         )
 
 
-class ListItemInline(admin.StackedInline):
+class ListItemInline(ArticlePartInline, admin.StackedInline):
     model = ListItem
     extra = 0
     formfield_overrides = FORMFIELD_OVERRIDES
@@ -115,7 +136,7 @@ class ListItemInline(admin.StackedInline):
     verbose_name_plural = "Numbered list items (after the body)"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(ArticlePartInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
     autocomplete_fields = ["target_article"]
@@ -125,24 +146,66 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "Related content"
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Workflow state as editors see it, with scheduled and expired told apart."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("in_review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("expired", "Expired"),
+            ("unpublished", "Unpublished"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        return {
+            "draft": lambda: queryset.filter(status=Article.Status.DRAFT),
+            "in_review": lambda: queryset.filter(status=Article.Status.IN_REVIEW),
+            "scheduled": lambda: queryset.scheduled(),
+            "live": lambda: queryset.published(),
+            "expired": lambda: published.filter(expires_at__lte=now),
+            "unpublished": lambda: queryset.filter(status=Article.Status.UNPUBLISHED),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title",
         "category",
-        "status",
-        "is_published",
+        "state",
         "published_at",
         "bylines",
+        "modified_at",
         "view_link",
     ]
-    list_filter = ["status", "category", "authors"]
+    list_filter = [StateFilter, "category", "authors"]
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["category__parent"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["category", "tags"]
-    readonly_fields = ["word_count", "created_at", "modified_at", "modified_by"]
+    readonly_fields = [
+        "state",
+        "editor_note",
+        "published_at",
+        "updated_at",
+        "workflow_history",
+        "word_count",
+        "created_at",
+        "created_by",
+        "modified_at",
+        "modified_by",
+    ]
     formfield_overrides = FORMFIELD_OVERRIDES
     inlines = [
         ArticleAuthorInline,
@@ -150,30 +213,61 @@ class ArticleAdmin(admin.ModelAdmin):
         ListItemInline,
         RelatedLinkInline,
     ]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption"]}),
-        ("Body", {"fields": ["body", "list_heading"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
-        (
-            "Search engines",
-            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
-        ),
-        (
-            "Record",
-            {
-                "classes": ["collapse"],
-                "fields": ["word_count", "created_at", "modified_at", "modified_by"],
-            },
-        ),
-    ]
+    actions = ["publish_selected", "unpublish_selected"]
 
     class Media:
         css = EDITOR_CSS
         js = ["cms/admin/markdownx-inlines.js"]
 
+    def get_fieldsets(self, request, obj=None):
+        workflow = ["state", "editor_note", "action", "comment", "edit_version"]
+        if request.user.has_perm("articles.publish_article"):
+            workflow[3:3] = ["publish_at", "expires_at", "substantive_update"]
+        return [
+            (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
+            ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption"]}),
+            ("Body", {"fields": ["body", "list_heading"]}),
+            ("Workflow", {"fields": workflow}),
+            (
+                "Search engines",
+                {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+            ),
+            (
+                "Record",
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        "published_at",
+                        "updated_at",
+                        "workflow_history",
+                        "word_count",
+                        "created_at",
+                        "created_by",
+                        "modified_at",
+                        "modified_by",
+                    ],
+                },
+            ),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("article_authors__author")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
 
     def view_on_site(self, obj):
         """Only public articles have a page to view; drafts would be a 404."""
@@ -181,7 +275,97 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.modified_by = request.user
+        if not change:
+            obj.created_by = request.user
+        if (
+            form.cleaned_data.get("substantive_update")
+            and obj.status == obj.Status.PUBLISHED
+        ):
+            obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Inlines first, then the chosen workflow step, all in the admin's transaction."""
+        super().save_related(request, form, formsets, change)
+        action = form.cleaned_data.get("action")
+        if not action:
+            return
+        article = article_transition(
+            article=form.instance,
+            by=request.user,
+            to_status=action,
+            comment=form.cleaned_data.get("comment", ""),
+            publish_at=form.cleaned_data.get("publish_at"),
+            expires_at=form.cleaned_data.get("expires_at", form.instance.expires_at),
+        )
+        form.instance.refresh_from_db()
+        self.message_user(request, f"“{article}” is now {article.state_label.lower()}.")
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, article_publish, "published")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, article_unpublish, "unpublished")
+
+    def _bulk(self, request, queryset, service, done):
+        succeeded = 0
+        for article in queryset:
+            try:
+                service(article=article, by=request.user)
+                succeeded += 1
+            except (ValidationError, PermissionDenied) as exc:
+                message = " ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(
+                    request, f"“{article}” was not {done}: {message}", messages.ERROR
+                )
+        if succeeded:
+            self.message_user(
+                request, f"{succeeded} article(s) {done}.", messages.SUCCESS
+            )
+
+    @admin.display(description="State", ordering="status")
+    def state(self, obj):
+        return obj.state_label
+
+    @admin.display(description="Note from the editor")
+    def editor_note(self, obj):
+        last = obj.transitions.first() if obj.pk else None
+        if (
+            obj.status == obj.Status.DRAFT
+            and last
+            and last.to_status == obj.Status.DRAFT
+        ):
+            who = last.by.get_username() if last.by else "An editor"
+            return format_html(
+                "<strong>{}</strong> sent this back: {}", who, last.comment
+            )
+        return "–"
+
+    @admin.display(description="Workflow history")
+    def workflow_history(self, obj):
+        rows = obj.transitions.select_related("by") if obj.pk else []
+        if not rows:
+            return "No changes of state yet."
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th>"
+            "<th>Comment</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        date_format(timezone.localtime(t.at), "j M Y H:i"),
+                        t.by.get_username() if t.by else "–",
+                        t.get_from_status_display(),
+                        t.get_to_status_display(),
+                        t.comment,
+                    )
+                    for t in rows
+                ),
+            ),
+        )
 
     @admin.display(description="Bylines")
     def bylines(self, obj):

@@ -1,4 +1,10 @@
-from .article import Article, ArticleAuthor, ArticleQuerySet, ArticleQuote
+from .article import (
+    Article,
+    ArticleAuthor,
+    ArticleQuerySet,
+    ArticleQuote,
+    ArticleTransition,
+)
 from .blocks import ListItem, RelatedLink
 from .people import Author, AuthorLink
 from .sections import Category, Tag, validate_section_slug
@@ -8,6 +14,7 @@ __all__ = [
     "ArticleAuthor",
     "ArticleQuerySet",
     "ArticleQuote",
+    "ArticleTransition",
     "Author",
     "AuthorLink",
     "Category",

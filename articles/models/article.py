@@ -21,10 +21,26 @@ from .sections import Category, Tag
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """The one definition of public: status published and the publication time reached."""
+        """The one definition of public: published, its time reached, not yet expired.
+
+        Scheduling and expiry are just times compared with now: no job has to run.
+        """
+        now = timezone.now()
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
+
+    def scheduled(self) -> "ArticleQuerySet":
+        """Published with a time still in the future."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def owned_by(self, user) -> "ArticleQuerySet":
+        """Articles the user created or has a byline on."""
+        return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
 
     def with_related(self) -> "ArticleQuerySet":
         """What a list of articles shows: section and ordered bylines."""
@@ -65,7 +81,9 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished (archived)"
 
     title = models.CharField(
         max_length=200, help_text="The headline readers see (the page's h1)."
@@ -122,18 +140,25 @@ class Article(models.Model):
         help_text='Heading over the numbered list after the body, such as "More common skin complaints".',
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
         db_index=True,
-        help_text="When it went (or goes) public. Filled in automatically when first published.",
+        editable=False,
+        help_text="When it went (or goes) public. A future time schedules it.",
+    )
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Optional: the article leaves the site at this time by itself.",
     )
     updated_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set only for a substantive update; readers see “Updated” with this date.",
+        editable=False,
+        help_text="The last substantive update; readers see “Updated” with this date.",
     )
     seo_title = models.CharField(
         max_length=70,
@@ -146,6 +171,14 @@ class Article(models.Model):
         help_text="Description for search results. Defaults to the standfirst.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     modified_at = models.DateTimeField(auto_now=True)
     modified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -155,6 +188,8 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    # Bumped by every save: a form started from an older version cannot overwrite newer work.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -175,11 +210,25 @@ class Article(models.Model):
                 name="article_hero_has_alt",
                 violation_error_message="Describe the hero image in its alt text.",
             ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=models.F("published_at")),
+                name="article_expires_after_publication",
+                violation_error_message="The expiry time must be after the publication time.",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["status", "-published_at"], name="article_status_pub_idx"
             )
+        ]
+        permissions = [
+            (
+                "publish_article",
+                "Can publish, schedule, unpublish and send back articles",
+            ),
+            ("edit_any_article", "Can edit articles by anyone, in any state"),
         ]
 
     def __str__(self):
@@ -188,6 +237,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        if self.pk:
+            self.version += 1
         rendered = render(self.body)
         self.body_html, self.toc, self.word_count = (
             rendered.html,
@@ -212,13 +263,26 @@ class Article(models.Model):
 
     def is_published(self) -> bool:
         """Same rule as ArticleQuerySet.published(), for one article."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     is_published.boolean = True
+
+    @property
+    def state_label(self) -> str:
+        """The status as editors think of it: a future publication is "Scheduled"."""
+        if self.status == self.Status.PUBLISHED and self.published_at:
+            now = timezone.now()
+            if self.published_at > now:
+                return "Scheduled"
+            if self.expires_at and self.expires_at <= now:
+                return "Expired"
+        return self.get_status_display()
 
     @property
     def byline(self) -> list[Author]:
@@ -316,3 +380,30 @@ class ArticleQuote(models.Model):
 
     def __str__(self):
         return f"{self.quote.reference} in {self.article}"
+
+
+class ArticleTransition(models.Model):
+    """One change of an article's state: who, when, from, to and why."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time chosen, if any."
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return (
+            f"{self.article}: {self.get_from_status_display()} → "
+            f"{self.get_to_status_display()}"
+        )

@@ -59,11 +59,12 @@ def article_post_data(**overrides):
         "list_heading": "",
         "hero_alt": "",
         "hero_caption": "",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "updated_at_0": "",
-        "updated_at_1": "",
+        "action": "",
+        "comment": "",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
         "seo_title": "",
         "seo_description": "",
         **management_form("article_authors", 0),
@@ -417,6 +418,7 @@ def test_editing_an_article_stamps_the_editor(client):
         title="Edited",
         slug=article.slug,
         category=str(article.category_id),
+        edit_version=str(article.version),
         **management_form("article_authors", 1, initial=1),
         **{
             "article_authors-0-id": str(row.pk),
@@ -440,7 +442,7 @@ def test_editing_an_article_stamps_the_editor(client):
 def test_publishing_through_the_admin_without_a_date_stamps_one(admin_client):
     response = admin_client.post(
         ADD_URL,
-        article_post_data(status=Article.Status.PUBLISHED, **bylines(AuthorFactory())),
+        article_post_data(action=Article.Status.PUBLISHED, **bylines(AuthorFactory())),
     )
 
     assert_saved(response)

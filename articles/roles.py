@@ -1,0 +1,70 @@
+"""The newsroom's groups and what each may do. Applied by migration and `manage.py sync_roles`."""
+
+ARTICLE_PARTS = ["articleauthor", "articlequote", "listitem", "relatedlink"]
+
+
+def _crud(
+    app: str, model: str, actions=("add", "change", "delete", "view")
+) -> list[str]:
+    return [f"{app}.{action}_{model}" for action in actions]
+
+
+WRITER = [
+    *_crud("articles", "article", ("add", "change", "view")),
+    *[perm for model in ARTICLE_PARTS for perm in _crud("articles", model)],
+    "articles.view_author",
+    "articles.view_category",
+    "articles.view_tag",
+    "articles.add_tag",
+    "articles.view_articletransition",
+    "experts.view_expert",
+    *_crud("experts", "quote", ("add", "change", "view")),
+]
+
+EDITOR = [
+    *WRITER,
+    "articles.delete_article",
+    "articles.publish_article",
+    "articles.edit_any_article",
+    *_crud("articles", "category"),
+    *_crud("articles", "tag"),
+    "experts.delete_quote",
+]
+
+SITE_ADMIN = [
+    *_crud("auth", "user"),
+    "auth.view_group",
+    *_crud("articles", "author"),
+    *_crud("articles", "authorlink"),
+    *_crud("experts", "expert"),
+    *_crud("experts", "quote"),
+    "articles.view_article",
+]
+
+ROLES = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}
+
+
+def sync_roles(apps) -> None:
+    """Create or update the groups to have exactly these permissions (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after migrations; make them now so groups can use them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        wanted = {tuple(code.split(".", 1)) for code in codes}
+        perms = [
+            perm
+            for perm in Permission.objects.select_related("content_type")
+            if (perm.content_type.app_label, perm.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in perms}
+        if missing:
+            raise LookupError(f"Unknown permissions for {name}: {sorted(missing)}")
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(perms)
