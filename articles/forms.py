@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Article
-from .services import allowed_transitions
+from .services import allowed_transitions, publication_time
 
 Status = Article.Status
 
@@ -82,9 +82,16 @@ class ArticleAdminForm(forms.ModelForm):
                     "comment", "Say what needs changing when you send it back."
                 )
         if action == Status.PUBLISHED:
-            publish_at = cleaned.get("publish_at") or self.instance.published_at
+            # The same times the service will use, so it never refuses after saving.
+            now = timezone.now()
+            publish_at = publication_time(self.instance, cleaned.get("publish_at"), now)
             expires_at = cleaned.get("expires_at")
-            if expires_at and expires_at <= (publish_at or timezone.now()):
+            if expires_at and expires_at <= now:
+                self.add_error(
+                    "expires_at",
+                    "The expiry time has passed: clear it or choose a later one.",
+                )
+            elif expires_at and expires_at <= publish_at:
                 self.add_error(
                     "expires_at", "The expiry time must be after publication."
                 )

@@ -50,9 +50,11 @@ def sync_roles(apps) -> None:
 
     # Permissions are normally made after migrations; make them now so groups can use them.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Restore what was there: the real registry's apps must keep their modules.
+        models_module = getattr(app_config, "models_module", None)  # stubs lack it
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

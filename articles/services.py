@@ -1,12 +1,16 @@
-"""Writes that span models: workflow transitions (article + its transition record)."""
+"""Writes that span models: workflow transitions, and restoring an article's revision."""
 
 from datetime import datetime
 
+import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from reversion.models import Version
 
-from .models import Article, ArticleTransition
+from .models import Article, ArticleTransition, Tag
+from .revisions import describe_part, revision_parts, stored_values
 
 Status = Article.Status
 
@@ -55,6 +59,26 @@ def allowed_transitions(user, article: Article) -> list[str]:
     ]
 
 
+def publication_time(
+    article: Article, publish_at: datetime | None = None, now: datetime | None = None
+) -> datetime:
+    """When publishing makes the article public: the chosen time, else now.
+
+    Only an article that is already live keeps its publication date; a scheduled,
+    unpublished or new one goes live now.
+    """
+    now = now or timezone.now()
+    if publish_at:
+        return publish_at
+    if (
+        article.status == Status.PUBLISHED
+        and article.published_at
+        and article.published_at <= now
+    ):
+        return article.published_at
+    return now
+
+
 @transaction.atomic
 def article_transition(
     *,
@@ -70,6 +94,8 @@ def article_transition(
     Raises PermissionDenied for a user who may not, and ValidationError for a move
     that the workflow does not have or that leaves the article invalid.
     """
+    if to_status not in Status.values:
+        raise ValidationError(f"“{to_status}” is not a workflow state.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
     from_status = locked.status
     label = Status(to_status).label
@@ -89,20 +115,26 @@ def article_transition(
     ):
         raise ValidationError("Say what needs changing when you send an article back.")
 
+    now = timezone.now()
+    goes_live_at = publication_time(locked, publish_at, now)  # from the state before
     locked.status = to_status
     if to_status == Status.PUBLISHED:
-        now = timezone.now()
-        if publish_at:
-            locked.published_at = publish_at
-        elif from_status != Status.PUBLISHED or not locked.published_at:
-            # A first publication, or a republication, goes live now.
-            locked.published_at = now
-        locked.expires_at = expires_at
+        locked.published_at = goes_live_at
+        if expires_at is not None:  # None keeps the expiry the article already has
+            locked.expires_at = expires_at
+        if locked.expires_at and locked.expires_at <= now:
+            raise ValidationError(
+                "The expiry time has passed: clear it or choose a later one."
+            )
         if locked.expires_at and locked.expires_at <= locked.published_at:
             raise ValidationError("The expiry time must be after the publication time.")
     locked.modified_by = by
     locked.full_clean()
-    locked.save()
+    # A save like any other, so a revision (joined to the admin's, when one is open).
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(f"{Status(from_status).label} → {label}")
+        locked.save()
     ArticleTransition.objects.create(
         article=locked,
         from_status=from_status,
@@ -148,4 +180,70 @@ def article_publish(
 def article_unpublish(*, article: Article, by, comment: str = "") -> Article:
     return article_transition(
         article=article, by=by, to_status=Status.UNPUBLISHED, comment=comment
+    )
+
+
+@transaction.atomic
+def article_restore(
+    *, article: Article, version: Version, by, edit_version: int | None = None
+) -> tuple[Article, list[str]]:
+    """Bring back the content of an earlier revision, as a new save and revision.
+
+    Content is the article's fields, tags, bylines, quotes, list items and related
+    links; state, publication times and the version counter stay as they are (the
+    version goes up, as with any save). Returns the article and the rows left out
+    because what they point to has since been deleted. Raises PermissionDenied for a
+    user who may not edit the article, and ValidationError when someone saved after
+    ``edit_version`` or the old content no longer fits (its slug taken, say).
+    """
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not can_edit(by, locked):
+        raise PermissionDenied("You do not have permission to edit this article.")
+    if not Version.objects.get_for_object(locked).filter(pk=version.pk).exists():
+        raise ValidationError("This revision is not one of this article's.")
+    if edit_version is not None and edit_version != locked.version:
+        raise ValidationError(
+            "Someone saved this article after you opened the comparison. Nothing was "
+            "restored: compare again to see their changes first."
+        )
+    values = stored_values(version)
+    tag_ids = values.pop("tags", [])
+    for name, value in values.items():
+        # Only what differs: setting an image field reads the image's file again.
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+    locked.modified_by = by
+    # The stored image name is kept as it was; there is no upload to check.
+    locked.full_clean(exclude=["hero_image"])
+    left_out = []
+    with reversion.create_revision(manage_manually=True):
+        locked.save()
+        locked.tags.set(Tag.objects.filter(pk__in=tag_ids))
+        for model, rows in revision_parts(version).items():
+            # Cleared first, so rows brought back never clash with today's.
+            model.objects.filter(article=locked).delete()
+            for row in rows:
+                if _targets_exist(row):
+                    row.save(force_insert=True)
+                else:
+                    left_out.append(describe_part(row))
+        reversion.add_to_revision(locked)
+        reversion.set_user(by)
+        when = date_format(
+            timezone.localtime(version.revision.date_created), "j M Y, H:i:s"
+        )
+        reversion.set_comment(f"Restored the revision of {when}")
+    return locked, left_out
+
+
+def _targets_exist(row) -> bool:
+    """True when every row the part points to (author, quote, article) still exists."""
+    return all(
+        field.related_model._base_manager.filter(
+            pk=getattr(row, field.attname)
+        ).exists()
+        for field in row._meta.concrete_fields
+        if field.is_relation
+        and field.name != "article"
+        and getattr(row, field.attname) is not None
     )

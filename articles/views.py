@@ -1,9 +1,15 @@
+from functools import wraps
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Author, Category, Tag
+from .models import Article, ArticlePath, Author, Category, Tag
+from .previews import PreviewLinkRefused, read_share_token
 
 
 class PublishedArticlesMixin:
@@ -23,12 +29,61 @@ class HomeView(PublishedArticlesMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Only after a miss: an old address redirects, a deleted article's is gone.
+            path = ArticlePath.objects.resolve(kwargs["category_slug"], kwargs["slug"])
+            if path is None:
+                raise
+            if path.is_gone:
+                return render(request, "410.html", status=410)
+            return HttpResponsePermanentRedirect(path.article.get_absolute_url())
+
     def get_object(self, queryset=None):
         return get_object_or_404(
             Article.objects.published().for_page(),
             category__slug=self.kwargs["category_slug"],
             slug=self.kwargs["slug"],
         )
+
+
+def private_page(view):
+    """Previews are never cached or indexed: a cache could leak a draft."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return never_cache(wrapped)
+
+
+def render_preview(request, article):
+    context = {"article": article, "object": article, "preview": True}
+    return render(request, "articles/article_detail.html", context)
+
+
+@private_page
+@staff_member_required
+def preview(request, pk):
+    """Any article, in any state, as its page will look; for staff who may view it."""
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    return render_preview(request, get_object_or_404(Article.objects.for_page(), pk=pk))
+
+
+@private_page
+def share_preview(request, token):
+    """The article a signed share link names, for anyone holding the link."""
+    try:
+        article = read_share_token(token)
+    except PreviewLinkRefused as refused:
+        context = {"reason": str(refused)}
+        return render(request, "articles/preview_refused.html", context, status=403)
+    return render_preview(request, article)
 
 
 class ArticleListPageMixin(PublishedArticlesMixin):

@@ -55,7 +55,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cms.apps.NewsroomAdminConfig",  # django.contrib.admin, with our start page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    "reversion",
     "cms",
     "experts",
     "articles",
@@ -197,6 +198,9 @@ if os.environ.get("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CMS_SITE_NAME = os.environ.get("CMS_SITE_NAME", "Little Steps")
+
+# Share links to a draft's preview stop working after this many seconds.
+CMS_PREVIEW_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 LOGGING = {
     "version": 1,

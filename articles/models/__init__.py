@@ -6,12 +6,14 @@ from .article import (
     ArticleTransition,
 )
 from .blocks import ListItem, RelatedLink
+from .paths import ArticlePath
 from .people import Author, AuthorLink
 from .sections import Category, Tag, validate_section_slug
 
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticlePath",
     "ArticleQuerySet",
     "ArticleQuote",
     "ArticleTransition",

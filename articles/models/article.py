@@ -42,6 +42,14 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the user created or has a byline on."""
         return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
 
+    def drafts_of(self, user) -> "ArticleQuerySet":
+        """Drafts the user created or has a byline on."""
+        return self.owned_by(user).filter(status=Article.Status.DRAFT)
+
+    def in_review(self) -> "ArticleQuerySet":
+        """Submitted by a writer and waiting for an editor."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
     def with_related(self) -> "ArticleQuerySet":
         """What a list of articles shows: section and ordered bylines."""
         return self.select_related("category__parent").prefetch_related(

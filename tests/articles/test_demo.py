@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -157,49 +158,98 @@ def test_demo_people_are_complete(demo):
         assert expert.bio_html and expert.photo
 
 
+DEMO_USERNAMES = ["editor", "writer", "admin"]
+
+
+def demo_logins(settings) -> dict[str, str]:
+    """Run ensure_demo_editor; the printed username → password pairs."""
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("ensure_demo_editor", stdout=out)
+    return dict(re.findall(r"username: (\S+)\n\s+password: (\S+)", out.getvalue()))
+
+
 def test_ensure_demo_editor_refuses_without_debug(db, settings):
     settings.DEBUG = False
 
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("ensure_demo_editor", stdout=io.StringIO())
 
-    assert not get_user_model().objects.filter(username="editor").exists()
+    assert not get_user_model().objects.filter(username__in=DEMO_USERNAMES).exists()
 
 
-def test_ensure_demo_editor_prints_a_working_login(db, settings):
-    settings.DEBUG = True
-    out = io.StringIO()
+def test_ensure_demo_editor_prints_a_working_login_per_role(db, settings):
+    logins = demo_logins(settings)
 
-    call_command("ensure_demo_editor", stdout=out)
+    assert sorted(logins) == sorted(DEMO_USERNAMES)
+    users = {
+        username: authenticate(username=username, password=password)
+        for username, password in logins.items()
+    }
+    for username, role in [
+        ("editor", "Editor"),
+        ("writer", "Writer"),
+        ("admin", "Site admin"),
+    ]:
+        user = users[username]
+        assert user is not None
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert not user.user_permissions.exists()
+    editor, writer, admin = users["editor"], users["writer"], users["admin"]
+    assert editor.has_perm("articles.publish_article")
+    assert editor.has_perm("experts.delete_quote")
+    assert not editor.has_perm("auth.add_user")
+    assert writer.has_perm("articles.add_article")
+    assert not writer.has_perm("articles.publish_article")
+    assert admin.has_perm("auth.change_user")
+    assert not admin.has_perm("articles.add_article")
 
-    output = out.getvalue()
-    assert "username: editor" in output
-    password = re.search(r"password: (\S+)", output)[1]
-    user = authenticate(username="editor", password=password)
-    assert user is not None
-    assert user.is_staff and not user.is_superuser
-    assert user.has_perm("articles.add_article")
-    assert user.has_perm("experts.delete_quote")
-    assert not user.has_perm("auth.add_user")
+
+def test_ensure_demo_editor_twice_keeps_one_user_each_with_the_new_password(
+    db, settings
+):
+    first = demo_logins(settings)
+    second = demo_logins(settings)
+
+    for username in DEMO_USERNAMES:
+        assert get_user_model().objects.filter(username=username).count() == 1
+        assert second[username] != first[username]
+        assert authenticate(username=username, password=second[username])
 
 
-def test_ensure_demo_editor_twice_keeps_one_user_with_the_new_password(db, settings):
-    settings.DEBUG = True
-    call_command("ensure_demo_editor", stdout=io.StringIO())
-    out = io.StringIO()
+def test_ensure_demo_editor_drops_hand_assigned_permissions(db, settings):
+    old = get_user_model().objects.create_user("editor")
+    old.user_permissions.set(Permission.objects.filter(codename="add_user"))
 
-    call_command("ensure_demo_editor", stdout=out)
+    demo_logins(settings)
 
-    password = re.search(r"password: (\S+)", out.getvalue())[1]
-    assert get_user_model().objects.filter(username="editor").count() == 1
-    assert authenticate(username="editor", password=password) is not None
+    old.refresh_from_db()
+    assert not old.user_permissions.exists()
+    assert not old.has_perm("auth.add_user")
 
 
-def test_demo_editor_can_open_the_add_article_page(db, settings, client):
-    settings.DEBUG = True
-    call_command("ensure_demo_editor", stdout=io.StringIO())
-    client.force_login(get_user_model().objects.get(username="editor"))
+def test_ensure_demo_editor_never_demotes_a_superuser(db, settings):
+    get_user_model().objects.create_superuser("admin", password="mine")
 
-    response = client.get("/admin/articles/article/add/")
+    logins = demo_logins(settings)
 
-    assert response.status_code == 200
+    assert "admin" not in logins
+    assert authenticate(username="admin", password="mine").is_superuser
+
+
+def test_demo_writer_gets_the_flagship_byline(demo, settings, flagship):
+    logins = demo_logins(settings)
+
+    (author,) = flagship.byline
+    author.refresh_from_db()
+    assert author.user.username == "writer"
+    assert authenticate(username="writer", password=logins["writer"])
+
+
+def test_demo_logins_can_open_the_add_article_page(db, settings, client):
+    demo_logins(settings)
+
+    for username in ["editor", "writer"]:
+        client.force_login(get_user_model().objects.get(username=username))
+        assert client.get("/admin/articles/article/add/").status_code == 200

@@ -1,0 +1,201 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.dashboard import dashboard_for
+from articles.models import Article
+from cms.admin_site import NewsroomAdminSite
+from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX_URL = "/admin/"
+CHANGELIST_URL = "/admin/articles/article/"
+
+
+def member(group: str, **kwargs):
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def change_url(article: Article) -> str:
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def in_review(**kwargs) -> Article:
+    return ArticleFactory(status=Article.Status.IN_REVIEW, **kwargs)
+
+
+def scheduled(hours: int = 24, **kwargs) -> Article:
+    return ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(hours=hours),
+        **kwargs,
+    )
+
+
+def block(response, state: str) -> str:
+    """The HTML of one dashboard block, up to the next block or app module."""
+    html = response.content.decode()
+    start = html.index(f'id="dashboard-{state}"')
+    following = re.compile(r'<div class="[^"]*module').search(html, start)
+    return html[start : following.start() if following else len(html)]
+
+
+@pytest.fixture
+def writer():
+    return member("Writer")
+
+
+@pytest.fixture
+def editor():
+    return member("Editor")
+
+
+def test_the_admin_site_is_the_newsroom_site():
+    assert isinstance(admin.site, NewsroomAdminSite)
+    assert admin.site.site_header == "Newsroom"
+
+
+def test_writer_sees_own_drafts_but_not_others(client, writer):
+    created = ArticleFactory(title="Mine by creation", created_by=writer)
+    bylined = ArticleFactory(
+        title="Mine by byline", authors=[AuthorFactory(user=writer)]
+    )
+    ArticleFactory(title="Someone else's draft")
+    ArticleFactory(
+        title="My published piece", created_by=writer, published=True
+    )  # live, so not a draft
+    client.force_login(writer)
+
+    drafts = block(client.get(INDEX_URL), "draft")
+
+    assert "Your drafts <span" in drafts and "(2)" in drafts
+    assert f'href="{change_url(created)}"' in drafts
+    assert f'href="{change_url(bylined)}"' in drafts
+    assert "Someone else" not in drafts
+    assert "My published piece" not in drafts
+    assert f'href="{CHANGELIST_URL}?state=draft"' in drafts
+
+
+def test_in_review_shows_only_to_people_who_can_publish(client, writer, editor):
+    waiting = in_review(title="Waiting for an editor")
+
+    client.force_login(writer)
+    assert 'id="dashboard-in_review"' not in client.get(INDEX_URL).content.decode()
+
+    client.force_login(editor)
+    review = block(client.get(INDEX_URL), "in_review")
+    assert "(1)" in review
+    assert f'href="{change_url(waiting)}"' in review
+    assert f'href="{CHANGELIST_URL}?state=in_review"' in review
+
+
+def test_scheduled_articles_show_when_they_go_live(client, editor):
+    article = scheduled(hours=30, title="Coming soon")
+    ArticleFactory(title="Already out", published=True)
+    client.force_login(editor)
+
+    html = block(client.get(INDEX_URL), "scheduled")
+
+    when = date_format(timezone.localtime(article.published_at), "j M Y, H:i")
+    assert f'href="{change_url(article)}"' in html
+    assert "Coming soon" in html and when in html
+    assert "Already out" not in html
+    assert "(1)" in html
+    assert f'href="{CHANGELIST_URL}?state=scheduled"' in html
+
+
+def test_recently_published_lists_live_articles_newest_first(client, writer):
+    now = timezone.now()
+    older = ArticleFactory(
+        title="Older story", status="published", published_at=now - timedelta(days=2)
+    )
+    newer = ArticleFactory(
+        title="Newer story", status="published", published_at=now - timedelta(hours=1)
+    )
+    ArticleFactory(
+        title="Expired story",
+        status="published",
+        published_at=now - timedelta(days=3),
+        expires_at=now - timedelta(days=1),
+    )
+    scheduled(title="Future story")
+    client.force_login(writer)
+
+    html = block(client.get(INDEX_URL), "live")
+
+    assert "(2)" in html
+    assert html.index(change_url(newer)) < html.index(change_url(older))
+    assert "Expired story" not in html and "Future story" not in html
+    assert f'href="{CHANGELIST_URL}?state=live"' in html
+
+
+def test_lists_show_ten_rows_but_count_them_all(editor):
+    ArticleFactory.create_batch(12, published=True)
+
+    dashboard = dashboard_for(editor)
+
+    assert dashboard["live"].count == 12
+    assert len(dashboard["live"].rows) == 10
+
+
+def test_empty_lists_say_so(client, editor):
+    client.force_login(editor)
+
+    response = client.get(INDEX_URL)
+
+    assert "You have no drafts." in block(response, "draft")
+    assert "Nothing is scheduled." in block(response, "scheduled")
+    assert "?state=draft" not in block(response, "draft")
+
+
+def test_the_app_list_is_still_on_the_start_page(admin_client):
+    html = admin_client.get(INDEX_URL).content.decode()
+
+    assert 'id="content-main"' in html
+    assert 'href="/admin/articles/article/"' in html
+    assert 'id="newsroom-dashboard"' in html
+
+
+def test_someone_who_cannot_see_articles_gets_no_dashboard(client):
+    client.force_login(UserFactory(staff=True))
+
+    response = client.get(INDEX_URL)
+
+    assert response.status_code == 200
+    assert 'id="newsroom-dashboard"' not in response.content.decode()
+
+
+def test_dashboard_lists_follow_the_users_permissions(writer, editor):
+    assert list(dashboard_for(writer)) == ["draft", "scheduled", "live"]
+    assert list(dashboard_for(editor)) == ["draft", "in_review", "scheduled", "live"]
+
+
+def fill(editor, n: int) -> None:
+    author = AuthorFactory(user=editor)
+    for _ in range(n):
+        ArticleFactory(created_by=editor, authors=[author, AuthorFactory()])
+        in_review()
+        scheduled()
+        ArticleFactory(published=True)
+
+
+@pytest.mark.parametrize("per_list", [1, 20])
+def test_start_page_queries_do_not_grow_with_articles(
+    client, editor, per_list, django_assert_max_num_queries
+):
+    fill(editor, per_list)
+    client.force_login(editor)
+
+    # Session, user, permissions, the dashboard (1 count + 4 lists), recent actions.
+    with django_assert_max_num_queries(10):
+        response = client.get(INDEX_URL)
+
+    assert f"({per_list})" in block(response, "draft")
