@@ -23,6 +23,7 @@ run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py createinitialrevisions articles.Article --comment "Demo content" -v0
 	$(BIN)/python manage.py ensure_demo_editor --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

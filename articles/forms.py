@@ -28,6 +28,10 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=forms.RadioSelect,
         help_text="What should happen when you save.",
+        error_messages={
+            "invalid_choice": "That step is not open to you for this article in its "
+            "current state. Choose one of the steps listed."
+        },
     )
     publish_at = forms.SplitDateTimeField(
         label="Publication time",

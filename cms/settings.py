@@ -200,7 +200,9 @@ if os.environ.get("DJANGO_BEHIND_PROXY"):
 CMS_SITE_NAME = os.environ.get("CMS_SITE_NAME", "Little Steps")
 
 # Share links to a draft's preview stop working after this many seconds.
-CMS_PREVIEW_LINK_MAX_AGE = 7 * 24 * 60 * 60
+CMS_PREVIEW_LINK_MAX_AGE = int(
+    os.environ.get("CMS_PREVIEW_LINK_MAX_AGE", 7 * 24 * 60 * 60)
+)
 
 LOGGING = {
     "version": 1,

@@ -5,10 +5,6 @@ from django.urls import include, path
 
 from .views import health, markdownx_urls
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
-admin.site.index_title = "Content"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/", include(markdownx_urls)),

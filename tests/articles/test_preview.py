@@ -217,3 +217,12 @@ def test_admin_change_page_links_to_the_preview_and_a_working_share_link(
 def test_admin_add_page_asks_to_save_before_previewing(admin_client):
     response = admin_client.get(reverse("admin:articles_article_add"))
     assert "Save the article to preview it." in response.content.decode()
+
+
+def test_preview_of_a_never_published_draft_says_so_instead_of_an_empty_date(
+    viewer, draft
+):
+    response = viewer.get(reverse("articles:preview", args=[draft.pk]))
+    dates = soup(response).select_one(".dates").get_text(" ", strip=True)
+    assert dates.startswith("Not yet published")
+    assert "Published" not in dates

@@ -253,7 +253,7 @@ def test_role_is_refused_action_through_the_admin(client, role, action):
         # Refused on the form itself: shown again, saying why.
         assert response.status_code == 200, response.status_code
         assert response.context["adminform"].form.errors
-        assert "not one of the available choices" in html_of(response)
+        assert "That step is not open to you" in html_of(response)
 
 
 @pytest.mark.django_db
@@ -268,7 +268,7 @@ def test_refused_publish_by_a_writer_leaves_no_trace(client):
     )
 
     assert response.status_code == 200
-    assert "published is not one of the available choices" in html_of(response)
+    assert "That step is not open to you" in html_of(response)
     article = reloaded(article)
     assert (article.title, article.status) == ("Mine", Status.DRAFT)
     assert not ArticleTransition.objects.exists()
