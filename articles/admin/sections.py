@@ -1,0 +1,25 @@
+"""Sections (categories) and tags."""
+
+from django.contrib import admin
+
+from ..models import (
+    Category,
+    Tag,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "position"]
+    list_filter = ["parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
