@@ -5,7 +5,11 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from experts.usage import register
+
         from . import revisions  # noqa: F401 (registers articles with reversion)
+        from .experts import ArticleUsage
         from .signals import register_signal_handlers
 
         register_signal_handlers()
+        register(ArticleUsage())  # tells the experts app where experts are used

@@ -1,8 +1,9 @@
 """What the admin start page shows a person: their work and the newsroom's queue."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from .models import Article
@@ -13,8 +14,21 @@ ROW_FIELDS = ["pk", "title", "status", "published_at", "expires_at", "modified_a
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """Part of a block's count, linked to the changelist at ``?<query>``."""
+
+    label: str
+    count: int
+    query: str
+
+
+@dataclass(frozen=True)
 class DashboardList:
-    """One block of the start page; ``state`` is the changelist's ?state= for "see all"."""
+    """One block of the start page; ``state`` is the changelist's ?state= for "see all".
+
+    A block with a ``breakdown`` shows counts by reason instead of articles (so costs
+    no query of its own), and its "see all" opens the changelist at ``?<query>``.
+    """
 
     state: str
     title: str
@@ -24,6 +38,12 @@ class DashboardList:
     time_label: str
     empty: str
     see_all: str
+    query: str = ""
+    breakdown: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def changelist_query(self) -> str:
+        return self.query or f"state={self.state}"
 
     @property
     def rows(self) -> list[tuple[Article, datetime | None]]:
@@ -35,7 +55,8 @@ class DashboardList:
 def dashboard_for(user) -> dict[str, DashboardList]:
     """The start page's lists for this user, in display order, in at most five queries.
 
-    Empty for someone who may not see articles at all.
+    Empty for someone who may not see articles at all. Editors also see the medical
+    reviews due, counted by reason in the same query as the other counts.
     """
     if not user.has_perm("articles.view_article"):
         return {}
@@ -67,6 +88,7 @@ def dashboard_for(user) -> dict[str, DashboardList]:
                 },
             )
         )
+        specs.append(_reviews_due(articles))
     specs += [
         (
             articles.scheduled().order_by("published_at", "pk"),
@@ -91,18 +113,65 @@ def dashboard_for(user) -> dict[str, DashboardList]:
             },
         ),
     ]
-    # Every count in one query; each list's rows in one more.
+    # Every count (breakdowns too) in one query; each list's rows in one more.
+    counted = {}
+    for queryset, spec in specs:
+        counted[spec["state"]] = queryset
+        counted.update({key: part for key, _, _, part in spec.get("breakdown", [])})
     counts = articles.aggregate(
         **{
-            spec["state"]: Count("pk", filter=Q(pk__in=queryset.values("pk")))
-            for queryset, spec in specs
+            key: Count("pk", filter=Q(pk__in=queryset.values("pk")))
+            for key, queryset in counted.items()
         }
     )
-    return {
-        spec["state"]: DashboardList(
-            count=counts[spec["state"]],
-            articles=list(queryset.only(*ROW_FIELDS)[:LIMIT]),
-            **spec,
-        )
-        for queryset, spec in specs
-    }
+    return {spec["state"]: _block(queryset, spec, counts) for queryset, spec in specs}
+
+
+def _block(queryset, spec: dict, counts: dict) -> DashboardList:
+    spec = dict(spec)
+    parts = spec.pop("breakdown", None)
+    if parts is None:
+        rows = list(queryset.only(*ROW_FIELDS)[:LIMIT])
+        return DashboardList(count=counts[spec["state"]], articles=rows, **spec)
+    breakdown = [Breakdown(label, counts[key], query) for key, label, query, _ in parts]
+    return DashboardList(
+        count=counts[spec["state"]], articles=[], breakdown=breakdown, **spec
+    )
+
+
+def _reviews_due(articles):
+    """The medical reviews needing attention, counted by reason (the changelist's filter)."""
+    due = articles.review_due()
+    return (
+        due,
+        {
+            "state": "review_due",
+            "title": "Medical review due",
+            "time_field": "next_review_at",
+            "time_label": "Articles",
+            "empty": "No medical reviews are due.",
+            "see_all": "All reviews due",
+            "query": "review=due",
+            "breakdown": [
+                ("review_overdue", "Overdue", "review=overdue", due.review_overdue()),
+                (
+                    "review_soon",
+                    "Due within 30 days",
+                    "review=soon",
+                    due.review_due_soon(),
+                ),
+                (
+                    "review_out_of_date",
+                    "Out of date (body changed)",
+                    "review=out_of_date",
+                    due.review_out_of_date(),
+                ),
+                (
+                    "review_stale_sources",
+                    f"Sources older than {settings.CMS_SOURCE_MAX_AGE_YEARS} years",
+                    "review=stale_sources",
+                    due.with_stale_sources(),
+                ),
+            ],
+        },
+    )

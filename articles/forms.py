@@ -1,5 +1,7 @@
 """The article form in the admin: workflow choices and the check that no edit is lost."""
 
+import copy
+
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
@@ -7,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Article
-from .services import allowed_transitions, publication_time
+from .services import allowed_transitions, medical_review_refusal, publication_time
 
 Status = Article.Status
 
@@ -19,6 +21,8 @@ ACTION_LABELS = {
 }
 REOPEN_LABEL = "Reopen as a draft"
 RESCHEDULE_LABEL = "Change the publication time or expiry"
+# Changing either records a new review of the body as it is being saved.
+REVIEW_FIELDS = {"reviewed_by", "reviewed_at"}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -49,6 +53,19 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text="Readers see “Updated” with today's date. Leave unticked for small fixes.",
     )
+    override_quote_approval = forms.BooleanField(
+        label="Publish even though some quotes are not approved",
+        required=False,
+        help_text="Only when you have the expert's go-ahead another way. The quotes are "
+        "named in the article's history.",
+    )
+    review_confirmed = forms.BooleanField(
+        label="The reviewer has checked this version",
+        required=False,
+        help_text="Tick to record the review above as a review of the body as it is "
+        "now (for example after a re-check on the same day). Changing the reviewer or "
+        "the date does this by itself.",
+    )
 
     user = None  # set by ArticleAdmin.get_form
 
@@ -57,7 +74,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "standfirst", "category", "tags", "hero_image", "hero_alt",
             "hero_caption", "body", "list_heading", "expires_at", "seo_title",
-            "seo_description",
+            "seo_description", "reviewed_by", "reviewed_at", "next_review_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -78,7 +95,15 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Read by the Quotes inline, which validates after this form on the same
+        # instance and so knows the quote list this save leaves: None = not publishing.
+        self.instance.quote_approval_override = (
+            bool(cleaned.get("override_quote_approval"))
+            if cleaned.get("action") == Status.PUBLISHED
+            else None
+        )
         self._check_version(cleaned.get("edit_version"))
+        as_saved = self._with_review(cleaned)
         action = cleaned.get("action")
         if action == Status.DRAFT and self.instance.status == Status.IN_REVIEW:
             if not (cleaned.get("comment") or "").strip():
@@ -99,7 +124,47 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error(
                     "expires_at", "The expiry time must be after publication."
                 )
+            # The service refuses too; saying so here keeps the typed form on screen.
+            if as_saved.category_id and (refusal := medical_review_refusal(as_saved)):
+                self.add_error(None, refusal)
         return cleaned
+
+    def save(self, commit=True):
+        self._stamp_review(self.instance, self.cleaned_data)
+        return super().save(commit)
+
+    def _with_review(self, cleaned) -> Article:
+        """The article as saving this form would leave it, as far as review goes.
+
+        Also puts the next review date the save will store into ``cleaned``.
+        """
+        article = copy.copy(self.instance)
+        for name in ("category", "body", "reviewed_by", "reviewed_at"):
+            if name in self.fields and name in cleaned:
+                setattr(article, name, cleaned[name])
+        if "next_review_at" in self.fields and "next_review_at" in cleaned:
+            article.next_review_at = cleaned["next_review_at"]
+            self._stamp_review(article, cleaned)
+            cleaned["next_review_at"] = article.next_review_at
+        return article
+
+    def _stamp_review(self, article: Article, cleaned) -> None:
+        """A changed (or confirmed) review is of the body being saved; none, no dates."""
+        if not {"reviewed_by", "reviewed_at", "next_review_at"} <= set(self.fields):
+            return  # someone who may not record reviews
+        by, on = cleaned.get("reviewed_by"), cleaned.get("reviewed_at")
+        recorded = REVIEW_FIELDS & set(self.changed_data) or cleaned.get(
+            "review_confirmed"
+        )
+        if by and on and recorded:
+            typed_next = "next_review_at" in self.changed_data
+            article.record_review(
+                by=by,
+                on=on,
+                next_review_at=cleaned.get("next_review_at") if typed_next else None,
+            )
+        elif not by and not on:
+            article.clear_review()
 
     def _check_version(self, version):
         """Refuse a save started from an older version; the typed form stays as it is."""

@@ -1,4 +1,4 @@
-"""Revisions of articles with their bylines, quotes, list items and related links.
+"""Revisions of articles with their bylines, quotes, list items, links and sources.
 
 What each revision stores (registered with django-reversion on import), and how two
 revisions of an article differ. Restoring one is ``services.article_restore``.
@@ -20,6 +20,7 @@ from .models import (
     Article,
     ArticleAuthor,
     ArticleQuote,
+    ArticleSource,
     Author,
     Category,
     ListItem,
@@ -41,8 +42,15 @@ ARTICLE_EXCLUDE = (
     "created_by",
     "created_at",
     "body_html",
+    "body_hash",
     "toc",
     "word_count",
+    # A medical review records what happened: restoring never brings back an old one.
+    # Restoring an older body leaves the current review out of date, as any edit would.
+    "reviewed_by",
+    "reviewed_at",
+    "next_review_at",
+    "reviewed_body_hash",
 )
 
 # The article's parts, by the accessor a revision follows, with their label.
@@ -51,6 +59,7 @@ PARTS: dict[str, tuple[type[models.Model], str]] = {
     "article_quotes": (ArticleQuote, "Quotes"),
     "list_items": (ListItem, "List items"),
     "related_links": (RelatedLink, "Related links"),
+    "sources": (ArticleSource, "Sources"),
 }
 PART_MODELS = [model for model, _ in PARTS.values()]
 
@@ -61,6 +70,7 @@ reversion.register(ArticleAuthor)
 reversion.register(ArticleQuote)
 reversion.register(ListItem, exclude=("text_html",))
 reversion.register(RelatedLink)
+reversion.register(ArticleSource)
 reversion.register(Article, exclude=ARTICLE_EXCLUDE, follow=tuple(PARTS))
 
 
@@ -281,6 +291,8 @@ def describe_part(row: models.Model) -> str:
         return f"Quote [[quote:{row.quote_id}]]"
     if isinstance(row, ListItem):
         return f"List item “{row.heading}”"
+    if isinstance(row, ArticleSource):
+        return f"Source “{row.title}”"
     target = (
         Article.objects.filter(pk=row.target_article_id).first()
         if row.target_article_id

@@ -1,15 +1,18 @@
 """Writes that span models: workflow transitions, and restoring an article's revision."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from .models import Article, ArticleTransition, Tag
+from experts.models import Quote
+
+from .models import Article, ArticleQuote, ArticleTransition, Tag
 from .revisions import describe_part, revision_parts, stored_values
 
 Status = Article.Status
@@ -59,6 +62,80 @@ def allowed_transitions(user, article: Article) -> list[str]:
     ]
 
 
+def medical_review_refusal(article: Article, today: date | None = None) -> str | None:
+    """Why the article may not be published for want of a current medical review.
+
+    None when its section does not require review, or its review is current: recorded,
+    made of the body as it is now, and not past its next review date.
+    """
+    if not article.category.needs_medical_review:
+        return None
+    section = article.category
+    if not article.is_medically_reviewed:
+        return (
+            f"Articles in {section} need a medical review before they are published. "
+            "Record who reviewed it and when under Medical review, then publish."
+        )
+    reviewed = date_format(article.reviewed_at, "j F Y")
+    if not article.review_is_current:
+        return (
+            f"The body has changed since the medical review on {reviewed}, and "
+            f"articles in {section} need a current review before they are published. "
+            "Ask for this version to be reviewed and record the new review under "
+            "Medical review."
+        )
+    if article.review_is_overdue(today):
+        due = date_format(article.next_review_at, "j F Y")
+        return (
+            f"The medical review on {reviewed} was due to be renewed on {due}, and "
+            f"articles in {section} need a current review before they are published. "
+            "Record a new review under Medical review."
+        )
+    return None
+
+
+def check_medical_review(article: Article) -> None:
+    """Raise ValidationError when the article's section needs a current review it lacks."""
+    refusal = medical_review_refusal(article)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def unapproved_quotes(article: Article) -> list[Quote]:
+    """The article's quotes, in list order, that their experts have not approved."""
+    rows = (
+        ArticleQuote.objects.filter(article=article)
+        .exclude(quote__status=Quote.Status.APPROVED)
+        .select_related("quote__expert")
+    )
+    return [row.quote for row in rows]
+
+
+def check_quote_approval(quotes: list[Quote], *, override: bool) -> str:
+    """Check that ``quotes`` (an article about to be published) are all approved.
+
+    Returns the note for the article's history when ``override`` lets unapproved quotes
+    through, else "". Raises ValidationError naming each unapproved quote when there is
+    no override. Nothing is checked when CMS_REQUIRE_QUOTE_APPROVAL is off.
+    """
+    unapproved = [quote for quote in quotes if not quote.is_approved]
+    if not unapproved or not settings.CMS_REQUIRE_QUOTE_APPROVAL:
+        return ""
+    if override:
+        refs = ", ".join(quote.reference for quote in unapproved)
+        return f"Published with unapproved quotes: {refs}."
+    named = "; ".join(
+        f"{quote.reference} by {quote.expert.full_name} "
+        f"({quote.get_status_display().lower()})"
+        for quote in unapproved
+    )
+    raise ValidationError(
+        f"Quotes not approved by their experts: {named}. Get them approved, or take "
+        "them out of the article, before publishing.",
+        code="unapproved_quotes",
+    )
+
+
 def publication_time(
     article: Article, publish_at: datetime | None = None, now: datetime | None = None
 ) -> datetime:
@@ -88,11 +165,14 @@ def article_transition(
     comment: str = "",
     publish_at: datetime | None = None,
     expires_at: datetime | None = None,
+    override_quote_approval: bool = False,
 ) -> Article:
     """Move an article to another state and record who, when and why.
 
     Raises PermissionDenied for a user who may not, and ValidationError for a move
-    that the workflow does not have or that leaves the article invalid.
+    that the workflow does not have or that leaves the article invalid. Publishing
+    with quotes not approved by their experts needs ``override_quote_approval``, and
+    the history records it.
     """
     if to_status not in Status.values:
         raise ValidationError(f"“{to_status}” is not a workflow state.")
@@ -118,7 +198,12 @@ def article_transition(
     now = timezone.now()
     goes_live_at = publication_time(locked, publish_at, now)  # from the state before
     locked.status = to_status
+    note = ""
     if to_status == Status.PUBLISHED:
+        check_medical_review(locked)
+        note = check_quote_approval(
+            unapproved_quotes(locked), override=override_quote_approval
+        )
         locked.published_at = goes_live_at
         if expires_at is not None:  # None keeps the expiry the article already has
             locked.expires_at = expires_at
@@ -140,7 +225,7 @@ def article_transition(
         from_status=from_status,
         to_status=to_status,
         by=by,
-        comment=comment.strip(),
+        comment=" ".join(part for part in (note, comment.strip()) if part),
         publish_at=locked.published_at if to_status == Status.PUBLISHED else None,
     )
     return locked
@@ -165,6 +250,7 @@ def article_publish(
     publish_at: datetime | None = None,
     expires_at: datetime | None = None,
     comment: str = "",
+    override_quote_approval: bool = False,
 ) -> Article:
     """Publish now, or schedule with a future ``publish_at``."""
     return article_transition(
@@ -174,6 +260,7 @@ def article_publish(
         comment=comment,
         publish_at=publish_at,
         expires_at=expires_at,
+        override_quote_approval=override_quote_approval,
     )
 
 

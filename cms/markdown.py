@@ -1,17 +1,31 @@
 """The one Markdown renderer: Markdown in, sanitised HTML (plus its table of contents) out.
 
-Runs when content is saved, never per request. Lines such as ``[[quote:12]]`` become
-``<cms-block kind="quote" ref="12"></cms-block>`` markers that an app swaps for live data
-when it shows the page, so an edited expert or quote never needs the body re-rendered.
-Editors cannot forge a marker: the sanitiser strips any ``cms-block`` they type.
+Runs when content is saved, never per request. Lines such as ``[[quote:12]]`` or
+``[[callout:when-to-call-999]]`` become ``<cms-block kind="quote" ref="12"></cms-block>``
+markers, and ``[[expert:amara-okafor]]`` inside a sentence becomes a
+``<cms-inline kind="expert" ref="amara-okafor"></cms-inline>`` marker: an app swaps them
+for live data when it shows the page, so an edited expert, quote or standard callout
+never needs the body re-rendered. ``:::urgent Title`` … ``:::`` around Markdown makes a
+callout (kinds: urgent, warning, tip).
+
+Editors cannot forge a marker or a callout: the sanitiser strips any ``cms-block``,
+``cms-inline`` or ``aside`` they type, and markers and callout markup are only added
+after sanitising, where the Markdown syntax left a token no editor can know.
 """
 
 import html
 import re
+import secrets
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -30,12 +44,47 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-BLOCK_LINE = re.compile(r"<p>\[\[(?P<kind>[a-z]+):(?P<ref>\d+)\]\]</p>")
+# A reference is a number (quotes) or a slug (standard callouts, experts).
+REF = r"[A-Za-z0-9_-]+"
+BLOCK_LINE = re.compile(rf"<p>\[\[(?P<kind>[a-z]+):(?P<ref>{REF})\]\]</p>")
 MARKER = re.compile(
-    r'<cms-block kind="(?P<kind>[a-z]+)" ref="(?P<ref>\d+)"></cms-block>'
+    rf'<cms-block kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})"></cms-block>'
 )
+INLINE_MARKER = re.compile(
+    rf'<cms-inline kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})"></cms-inline>'
+)
+ANY_MARKER = re.compile(
+    rf'<cms-(?P<tag>block|inline) kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})">'
+    r"</cms-(?P=tag)>"
+)
+# Inline references, written inside a sentence: only experts so far.
+MENTION = re.compile(rf"\[\[(?P<kind>expert):(?P<ref>{REF})\]\]")
 TAG = re.compile(r"<[^>]+>")
+# A whole tag of sanitised HTML, whose attribute values are always double-quoted.
+WHOLE_TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
 H1 = re.compile(r"<(/?)h1\b")
+
+CALLOUT_LABELS = {"urgent": "Urgent", "warning": "Warning", "tip": "Tip"}
+_ICON = (
+    '<svg class="callout-icon" viewBox="0 0 24 24" width="24" height="24" '
+    'aria-hidden="true" focusable="false"><path fill="currentColor" '
+    'fill-rule="evenodd" d="{}"/></svg>'
+)
+CALLOUT_ICONS = {
+    # A circle with "!", a triangle with "!", a light bulb.
+    "urgent": _ICON.format(
+        "M12 1.5a10.5 10.5 0 1 1 0 21 10.5 10.5 0 0 1 0-21Z"
+        "M10.75 5.5h2.5v8.5h-2.5ZM10.75 16h2.5v2.5h-2.5Z"
+    ),
+    "warning": _ICON.format(
+        "M12 1.5 23.5 22H.5ZM10.75 8.5h2.5v7h-2.5ZM10.75 17h2.5v2.5h-2.5Z"
+    ),
+    "tip": _ICON.format(
+        "M12 1.5a7.5 7.5 0 0 0-4.5 13.5c.6.5 1 1.3 1 2V18h7v-1c0-.7.4-1.5 1-2A7.5 "
+        "7.5 0 0 0 12 1.5ZM8.5 19.5h7V21h-7ZM10 22h4v1.5h-4Z"
+    ),
+}
+CALLOUT_END = "</div></aside>"
 
 
 @dataclass
@@ -56,36 +105,210 @@ def sanitise(raw_html: str) -> str:
     )
 
 
+def callout_open(kind: str, title: str = "") -> str:
+    """The start of a callout, up to its body; ``title`` is plain text.
+
+    The kind is told by a visible label and an icon as well as by colour, and the
+    callout is a note named by its label and title for assistive technology.
+    """
+    label = CALLOUT_LABELS[kind]
+    name = f"{label}: {title}" if title else label
+    heading = f'{CALLOUT_ICONS[kind]}<strong class="callout-label">{label}</strong>'
+    if title:
+        heading += f' <span class="callout-title">{html.escape(title)}</span>'
+    return (
+        f'<aside class="callout callout-{kind}" role="note" '
+        f'aria-label="{html.escape(name)}"><p class="callout-heading">{heading}</p>'
+        '<div class="callout-body">'
+    )
+
+
+def callout_html(kind: str, title: str, body_html: str) -> str:
+    """A whole callout around body HTML that is already safe (rendered by ``render``)."""
+    return callout_open(kind, title) + body_html + CALLOUT_END
+
+
 def render(text: str) -> Rendered:
-    """Render an editor's Markdown to safe HTML with block markers and an H2 contents list."""
+    """Render an editor's Markdown to safe HTML with markers, callouts and an H2 contents list."""
+    # Where the syntax found a callout or a mention, it leaves this token for the steps
+    # after sanitising; it is new on every render, so no editor can type it.
+    token = f"cms{secrets.token_hex(8)}"
+    mentions = re.compile(rf"{token}:(?P<kind>[a-z]+):(?P<ref>{REF}){token}")
+
+    def heading_id(value: str, separator: str) -> str:
+        return slugify(mentions.sub(r"\g<ref>", value), separator)
+
     md = markdown.Markdown(
-        extensions=["toc", "tables", "sane_lists", "smarty", "fenced_code"],
-        extension_configs={"toc": {"permalink": False, "toc_depth": "1-4"}},
+        extensions=[
+            "toc",
+            "tables",
+            "sane_lists",
+            "smarty",
+            "fenced_code",
+            _CmsSyntax(token),
+        ],
+        extension_configs={
+            "toc": {"permalink": False, "toc_depth": "1-4", "slugify": heading_id}
+        },
         output_format="html",
     )
     # One h1 per page: the article title. Body "# Heading" becomes an H2.
     raw = H1.sub(r"<\1h2", md.convert(text or ""))
     clean = sanitise(raw)
+    clean = _place_callouts(clean, token)
     clean = BLOCK_LINE.sub(
         r'<cms-block kind="\g<kind>" ref="\g<ref>"></cms-block>', clean
     )
+    clean = _place_mentions(clean, mentions)
     toc = [
-        {"id": token["id"], "title": html.unescape(TAG.sub("", token["name"]))}
-        for token in _flatten(md.toc_tokens)
-        if token["level"] <= 2
+        {
+            "id": entry["id"],
+            "title": html.unescape(
+                TAG.sub("", mentions.sub(r"\g<ref>", entry["name"]))
+            ),
+        }
+        for entry in _flatten(md.toc_tokens)
+        if entry["level"] <= 2
     ]
     words = len(html.unescape(TAG.sub(" ", clean)).split())
     return Rendered(html=clean, toc=toc, word_count=words)
 
 
+def _ref(ref: str) -> int | str:
+    return int(ref) if ref.isdigit() else ref
+
+
 def block_refs(rendered_html: str, kind: str) -> list[int]:
     """The ids of every ``kind`` block placed in rendered HTML, in order of appearance."""
-    return [int(m["ref"]) for m in MARKER.finditer(rendered_html) if m["kind"] == kind]
+    return [
+        int(m["ref"])
+        for m in MARKER.finditer(rendered_html)
+        if m["kind"] == kind and m["ref"].isdigit()
+    ]
+
+
+def block_keys(rendered_html: str, kind: str) -> list[str]:
+    """The references, as written, of every ``kind`` block placed, in order."""
+    return [m["ref"] for m in MARKER.finditer(rendered_html) if m["kind"] == kind]
+
+
+def inline_keys(rendered_html: str, kind: str) -> list[str]:
+    """The references, as written, of every inline ``kind`` marker, in order."""
+    return [
+        m["ref"] for m in INLINE_MARKER.finditer(rendered_html) if m["kind"] == kind
+    ]
 
 
 def expand_blocks(rendered_html: str, replace) -> str:
-    """Swap each block marker for ``replace(kind, ref)``, which returns HTML (or "")."""
-    return MARKER.sub(lambda m: replace(m["kind"], int(m["ref"])), rendered_html)
+    """Swap each block marker for ``replace(kind, ref)``, which returns HTML (or "").
+
+    ``ref`` is an int when the reference is a number, else the slug as written.
+    """
+    return MARKER.sub(lambda m: replace(m["kind"], _ref(m["ref"])), rendered_html)
+
+
+def expand_markers(rendered_html: str, replace) -> str:
+    """Like ``expand_blocks``, for block and inline markers alike, in document order."""
+    return ANY_MARKER.sub(lambda m: replace(m["kind"], _ref(m["ref"])), rendered_html)
+
+
+def _place_callouts(clean: str, token: str) -> str:
+    """Turn the callouts' start and end paragraphs into the callout markup."""
+    start = re.compile(
+        rf"<p>{token}:callout:(?P<kind>[a-z]+):(?P<title>[^<]*?){token}</p>"
+    )
+    clean = start.sub(
+        lambda m: callout_open(m["kind"], html.unescape(m["title"])), clean
+    )
+    return clean.replace(f"<p>{token}:end{token}</p>", CALLOUT_END)
+
+
+def _place_mentions(clean: str, mentions: re.Pattern) -> str:
+    """Mentions in text become inline markers; one inside an attribute (an image's alt
+    text, say) cannot hold markup, so it becomes its reference as plain text."""
+    pattern = re.compile(rf"{WHOLE_TAG}|{mentions.pattern}")
+
+    def replace(m: re.Match) -> str:
+        if m["kind"] is None:
+            return mentions.sub(r"\g<ref>", m[0])
+        return f'<cms-inline kind="{m["kind"]}" ref="{m["ref"]}"></cms-inline>'
+
+    return pattern.sub(replace, clean)
+
+
+class _Callouts(BlockProcessor):
+    """``:::kind Optional title`` on its own line, Markdown, then ``:::`` to close.
+
+    Leaves a start and an end paragraph holding the render's token around the parsed
+    body; ``_place_callouts`` swaps them for the markup once the HTML is sanitised.
+    An unclosed callout runs to the end of the text.
+    """
+
+    START = re.compile(r"^:::[ \t]*(?P<kind>[A-Za-z]+)(?:[ \t]+(?P<title>.*?))?[ \t]*$")
+    END = re.compile(r"^:::[ \t]*$", re.MULTILINE)
+
+    def __init__(self, parser, token: str):
+        super().__init__(parser)
+        self.token = token
+
+    def _start(self, line: str) -> re.Match | None:
+        match = self.START.match(line)
+        return match if match and match["kind"].lower() in CALLOUT_LABELS else None
+
+    def test(self, parent, block) -> bool:
+        return any(self._start(line) for line in block.split("\n"))
+
+    def run(self, parent, blocks) -> None:
+        lines = blocks.pop(0).split("\n")
+        at = next(i for i, line in enumerate(lines) if self._start(line))
+        if at:  # text just above the callout, with no blank line between
+            self.parser.parseBlocks(parent, ["\n".join(lines[:at])])
+        match = self._start(lines[at])
+        body, rest = [], "\n".join(lines[at + 1 :])
+        while True:
+            end = self.END.search(rest)
+            if end:
+                body.append(rest[: end.start()].rstrip("\n"))
+                after = rest[end.end() :].lstrip("\n")
+                if after:
+                    blocks.insert(0, after)
+                break
+            body.append(rest)
+            if not blocks:
+                break
+            rest = blocks.pop(0)
+        kind, title = match["kind"].lower(), (match["title"] or "").strip()
+        start = etree.SubElement(parent, "p")
+        start.text = AtomicString(f"{self.token}:callout:{kind}:{title}{self.token}")
+        self.parser.parseChunk(parent, "\n\n".join(body))
+        end = etree.SubElement(parent, "p")
+        end.text = AtomicString(f"{self.token}:end{self.token}")
+
+
+class _Mentions(InlineProcessor):
+    """``[[expert:slug]]`` in running text; left as the token for ``_place_mentions``."""
+
+    def __init__(self, token: str):
+        super().__init__(MENTION.pattern)
+        self.token = token
+
+    def handleMatch(self, m, data):
+        text = f"{self.token}:{m['kind']}:{m['ref']}{self.token}"
+        return text, m.start(0), m.end(0)
+
+
+class _CmsSyntax(Extension):
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def extendMarkdown(self, md):
+        # After indented code (80), before headings (70) and paragraphs.
+        md.parser.blockprocessors.register(
+            _Callouts(md.parser, self.token), "cms_callout", 75
+        )
+        # After code spans (190) and escapes (180), before links (160).
+        md.inlinePatterns.register(_Mentions(self.token), "cms_mention", 175)
 
 
 def _flatten(tokens: list[dict]):

@@ -204,6 +204,13 @@ CMS_PREVIEW_LINK_MAX_AGE = int(
     os.environ.get("CMS_PREVIEW_LINK_MAX_AGE", 7 * 24 * 60 * 60)
 )
 
+# An article's source older than this is flagged in the review-due list.
+CMS_SOURCE_MAX_AGE_YEARS = int(os.environ.get("CMS_SOURCE_MAX_AGE_YEARS", "3"))
+
+# Publishing an article whose quotes the experts have not approved needs an explicit,
+# recorded override by the editor.
+CMS_REQUIRE_QUOTE_APPROVAL = env_bool("CMS_REQUIRE_QUOTE_APPROVAL", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,9 +1,34 @@
-from django.contrib import admin
-from django.utils.html import format_html
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as delete_selected_action
+from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 
 from .models import Expert, Quote
+from .usage import usage
+
+
+def admin_links(admin_site, objects) -> SafeString:
+    """Each object's title, linked to its admin change page (whatever its app)."""
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (
+                reverse(
+                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                    args=[obj.pk],
+                    current_app=admin_site.name,
+                ),
+                str(obj),
+            )
+            for obj in objects
+        ),
+    )
 
 
 @admin.register(Expert)
@@ -14,6 +39,7 @@ class ExpertAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["created_at", "modified_at"]
     formfield_overrides = FORMFIELD_OVERRIDES
+    actions = ["delete_selected"]
     fieldsets = [
         (
             None,
@@ -36,19 +62,126 @@ class ExpertAdmin(admin.ModelAdmin):
     class Media:
         css = EDITOR_CSS
 
+    def delete_view(self, request, object_id, extra_context=None):
+        """Refused with a message, before any confirmation page, for an expert in use."""
+        expert = self.get_object(request, unquote(object_id))
+        if expert is not None and self.has_delete_permission(request, expert):
+            refusal = self.deletion_refusal(request, expert)
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
+                return redirect(
+                    reverse(
+                        "admin:experts_expert_change",
+                        args=[expert.pk],
+                        current_app=self.admin_site.name,
+                    )
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description="Delete selected experts")
+    def delete_selected(self, request, queryset):
+        """Django's delete action, for the selected experts that nothing needs."""
+        refused = []
+        for expert in queryset:
+            if refusal := self.deletion_refusal(request, expert):
+                self.message_user(request, refusal, messages.ERROR)
+                refused.append(expert.pk)
+        deletable = queryset.exclude(pk__in=refused)
+        if not deletable.exists():
+            return None
+        return delete_selected_action(self, request, deletable)
+
+    def deletion_refusal(self, request, expert) -> SafeString | None:
+        """Why the expert cannot be deleted, naming what needs them; None if nothing does."""
+        content = usage().appearances(expert).content
+        if content:
+            return format_html(
+                "“{}” cannot be deleted: they are quoted in, or reviewed, these "
+                "published articles: {}. Mark them inactive instead: they stay on "
+                "these articles but cannot be chosen for new quotes.",
+                expert,
+                admin_links(self.admin_site, content),
+            )
+        *_, protected = self.get_deleted_objects([expert], request)
+        if protected:
+            return format_html(
+                "“{}” cannot be deleted while these are kept: {}. Mark them inactive "
+                "instead.",
+                expert,
+                format_html_join(", ", "{}", ((item,) for item in protected)),
+            )
+        return None
+
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "expert", "reference", "modified_at"]
-    list_filter = ["expert"]
+    list_display = [
+        "excerpt",
+        "expert",
+        "reference",
+        "status",
+        "sent_at",
+        "approved_at",
+        "used_in",
+        "modified_at",
+    ]
+    list_filter = ["status", "expert"]
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["expert"]
     search_fields = ["text", "expert__name", "expert__short_name", "context"]
     autocomplete_fields = ["expert"]
-    readonly_fields = ["reference", "created_at", "modified_at"]
-    fields = ["expert", "text", "context", "reference", "created_at", "modified_at"]
+    readonly_fields = ["reference", "approved_recorded_by", "created_at", "modified_at"]
+    fieldsets = [
+        (None, {"fields": ["expert", "text", "context", "reference"]}),
+        (
+            "Sign-off by the expert",
+            {
+                "fields": [
+                    "status",
+                    "sent_at",
+                    "approved_at",
+                    "approved_recorded_by",
+                    "withdrawn_at",
+                ]
+            },
+        ),
+        ("Record", {"classes": ["collapse"], "fields": ["created_at", "modified_at"]}),
+    ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("expert")
+        queryset = super().get_queryset(request).select_related("expert")
+        return usage().with_use_counts(queryset)
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_approved and (
+            obj.approved_recorded_by_id is None
+            or {"status", "approved_at"} & set(form.changed_data)
+        ):
+            obj.approved_recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        if obj.is_withdrawn and "status" in form.changed_data:
+            self.report_withdrawal(request, obj)
+
+    def report_withdrawal(self, request, quote):
+        """Tell the editor which published pages just lost the quote."""
+        content = usage().published_content_for_quote(quote)
+        if not content:
+            self.message_user(
+                request,
+                f"{quote.reference} is withdrawn. No published article uses it.",
+                messages.INFO,
+            )
+            return
+        self.message_user(
+            request,
+            format_html(
+                "{} is withdrawn and no longer shows in these published articles: {}. "
+                "Check that each still reads well without it.",
+                quote.reference,
+                admin_links(self.admin_site, content),
+            ),
+            messages.WARNING,
+        )
 
     @admin.display(description="Quote")
     def excerpt(self, obj):
@@ -61,3 +194,7 @@ class QuoteAdmin(admin.ModelAdmin):
             if obj.pk
             else "Saved quotes get a reference."
         )
+
+    @admin.display(description="Used in", ordering="use_count")
+    def used_in(self, obj):
+        return obj.use_count

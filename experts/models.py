@@ -1,11 +1,19 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from cms.markdown import render
 from cms.validators import validate_image
+
+
+class ExpertQuerySet(models.QuerySet):
+    def active(self) -> "ExpertQuerySet":
+        """Experts who may be quoted in new content; the public index lists these."""
+        return self.filter(is_active=True)
 
 
 class Expert(models.Model):
@@ -60,6 +68,8 @@ class Expert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
+    objects = ExpertQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -94,6 +104,12 @@ class Expert(models.Model):
 class Quote(models.Model):
     """An expert's words, kept once so every article that uses them agrees."""
 
+    class Status(models.TextChoices):
+        NOT_SENT = "not_sent", "Not yet sent"
+        SENT = "sent", "Sent to the expert"
+        APPROVED = "approved", "Approved by the expert"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     expert = models.ForeignKey(
         Expert,
         on_delete=models.PROTECT,
@@ -109,6 +125,40 @@ class Quote(models.Model):
         blank=True,
         help_text='Internal note on where it came from, e.g. "Phone interview, May 2026".',
     )
+    status = models.CharField(
+        "sign-off",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_SENT,
+        help_text="Where the expert's approval of these words stands. A withdrawn quote "
+        "disappears from every article; the rest of the article stays.",
+    )
+    sent_at = models.DateField(
+        "sent on",
+        null=True,
+        blank=True,
+        help_text="When the words were sent to the expert to check. Today if left empty.",
+    )
+    approved_at = models.DateField(
+        "approved on",
+        null=True,
+        blank=True,
+        help_text="When the expert approved the words. Today if left empty.",
+    )
+    approved_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="approval recorded by",
+    )
+    withdrawn_at = models.DateField(
+        "withdrawn on",
+        null=True,
+        blank=True,
+        help_text="When the expert withdrew the words. Today if left empty.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -118,12 +168,27 @@ class Quote(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(text=""), name="quote_text_not_empty"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="quote_sent_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | models.Q(approved_at__isnull=False),
+                name="quote_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn")
+                | models.Q(withdrawn_at__isnull=False),
+                name="quote_withdrawn_has_date",
+            ),
         ]
 
     def __str__(self):
         return f"{self.expert.display_short_name}: “{Truncator(self.text).chars(60)}” (#{self.pk})"
 
     def save(self, *args, **kwargs):
+        self.date_sign_off()
         self.text_html = render(self.text).html
         super().save(*args, **kwargs)
 
@@ -134,8 +199,45 @@ class Quote(models.Model):
                     "expert": f"{self.expert} is inactive: new quotes need an active expert."
                 }
             )
+        self.date_sign_off()
+        today = timezone.localdate()
+        errors = {
+            name: "This date is in the future."
+            for name in ("sent_at", "approved_at", "withdrawn_at")
+            if getattr(self, name) and getattr(self, name) > today
+        }
+        if (
+            not errors
+            and self.sent_at
+            and self.approved_at
+            and self.approved_at < self.sent_at
+        ):
+            errors["approved_at"] = (
+                "The approval cannot come before the words were sent."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def reference(self) -> str:
         """The line a writer puts in an article body to place this quote."""
         return f"[[quote:{self.pk}]]" if self.pk else ""
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """A withdrawn quote shows nowhere, whatever places it."""
+        return self.status == self.Status.WITHDRAWN
+
+    def date_sign_off(self) -> None:
+        """Give the current sign-off step today's date when none was entered."""
+        field = {
+            self.Status.SENT: "sent_at",
+            self.Status.APPROVED: "approved_at",
+            self.Status.WITHDRAWN: "withdrawn_at",
+        }.get(self.status)
+        if field and not getattr(self, field):
+            setattr(self, field, timezone.localdate())

@@ -11,13 +11,16 @@ from articles.models import (
     Article,
     ArticleAuthor,
     ArticleQuote,
+    ArticleSource,
     Author,
     AuthorLink,
+    Callout,
     Category,
     ListItem,
     RelatedLink,
     Tag,
 )
+from articles.models.review import add_months, hash_body
 from experts.models import Expert, Quote
 
 
@@ -64,6 +67,21 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(
         lambda n: f"Most newborn rashes settle on their own, note {n}."
     )
+    # Approved unless a test says otherwise: publishing needs approved quotes.
+    status = Quote.Status.APPROVED
+    approved_at = factory.LazyFunction(timezone.localdate)
+
+    class Params:
+        not_sent = factory.Trait(status=Quote.Status.NOT_SENT, approved_at=None)
+        sent = factory.Trait(
+            status=Quote.Status.SENT,
+            sent_at=factory.LazyFunction(timezone.localdate),
+            approved_at=None,
+        )
+        withdrawn = factory.Trait(
+            status=Quote.Status.WITHDRAWN,
+            withdrawn_at=factory.LazyFunction(timezone.localdate),
+        )
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -122,6 +140,17 @@ class ArticleFactory(factory.django.DjangoModelFactory):
                 lambda: timezone.now() - timedelta(hours=1)
             ),
         )
+        # Medically reviewed a week ago, of the body as it is; next review in a year.
+        reviewed = factory.Trait(
+            reviewed_by=factory.SubFactory(ExpertFactory),
+            reviewed_at=factory.LazyFunction(
+                lambda: timezone.localdate() - timedelta(days=7)
+            ),
+            next_review_at=factory.LazyAttribute(
+                lambda a: add_months(a.reviewed_at, 12)
+            ),
+            reviewed_body_hash=factory.LazyAttribute(lambda a: hash_body(a.body)),
+        )
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):
@@ -141,6 +170,16 @@ class ArticleQuoteFactory(factory.django.DjangoModelFactory):
     quote = factory.SubFactory(QuoteFactory)
 
 
+class CalloutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Callout
+
+    key = factory.Sequence(lambda n: f"callout-{n}")
+    title = factory.Sequence(lambda n: f"When to get help {n}")
+    kind = Callout.Kind.URGENT
+    body = "Call **999** if your baby is floppy or hard to wake."
+
+
 class ListItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ListItem
@@ -158,3 +197,17 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     label = "Read more"
     target_article = factory.SubFactory(ArticleFactory, published=True)
+
+
+class ArticleSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleSource
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Guidance page {n}")
+    publisher = "NHS"
+    url = factory.Sequence(lambda n: f"https://www.nhs.uk/conditions/page-{n}/")
+    accessed_on = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=30)
+    )

@@ -1,5 +1,6 @@
 """The article admin: workflow, previews and the editing rights of each role."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -24,6 +25,7 @@ from ..services import (
 from .parts import (
     ArticleAuthorInline,
     ArticleQuoteInline,
+    ArticleSourceInline,
     ListItemInline,
     RelatedLinkInline,
 )
@@ -59,6 +61,37 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Articles whose medical review needs attention; "any reason" is the start page's count."""
+
+    title = "review due"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", "Any reason"),
+            ("overdue", "Overdue"),
+            ("soon", "Due within 30 days"),
+            ("out_of_date", "Out of date (body changed)"),
+            (
+                "stale_sources",
+                f"Sources older than {settings.CMS_SOURCE_MAX_AGE_YEARS} years",
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        due = queryset.review_due()
+        return {
+            "due": lambda: due,
+            "overdue": lambda: due.review_overdue(),
+            "soon": lambda: due.review_due_soon(),
+            "out_of_date": lambda: due.review_out_of_date(),
+            "stale_sources": lambda: due.with_stale_sources(),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionViews, VersionAdmin):
     form = ArticleAdminForm
@@ -69,17 +102,19 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
         "published_at",
         "bylines",
         "modified_at",
+        "medical_review",
         "view_link",
     ]
-    list_filter = [StateFilter, "category", "authors"]
+    list_filter = [StateFilter, ReviewDueFilter, "category", "authors"]
     show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["category__parent"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["category", "tags"]
+    autocomplete_fields = ["category", "tags", "reviewed_by"]
     readonly_fields = [
         "state",
+        "review_status",
         "editor_note",
         "preview_links",
         "published_at",
@@ -98,12 +133,17 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
         ArticleQuoteInline,
         ListItemInline,
         RelatedLinkInline,
+        ArticleSourceInline,
     ]
     actions = ["publish_selected", "unpublish_selected"]
 
     class Media:
         css = EDITOR_CSS
-        js = ["cms/admin/markdownx-inlines.js", "cms/admin/unsaved-changes.js"]
+        js = [
+            "cms/admin/markdownx-inlines.js",
+            "cms/admin/unsaved-changes.js",
+            "cms/admin/insert-quote.js",
+        ]
 
     def get_fieldsets(self, request, obj=None):
         workflow = [
@@ -114,12 +154,25 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
             "edit_version",
             "preview_links",
         ]
+        review = ["review_status"]
         if request.user.has_perm("articles.publish_article"):
-            workflow[3:3] = ["publish_at", "expires_at", "substantive_update"]
+            workflow[3:3] = [
+                "publish_at",
+                "expires_at",
+                "substantive_update",
+                "override_quote_approval",
+            ]
+            review += [
+                "reviewed_by",
+                "reviewed_at",
+                "next_review_at",
+                "review_confirmed",
+            ]
         return [
             (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
             ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption"]}),
             ("Body", {"fields": ["body", "list_heading"]}),
+            ("Medical review", {"fields": review}),
             ("Workflow", {"fields": workflow}),
             (
                 "Search engines",
@@ -194,6 +247,9 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
             comment=form.cleaned_data.get("comment", ""),
             publish_at=form.cleaned_data.get("publish_at"),
             expires_at=form.cleaned_data.get("expires_at", form.instance.expires_at),
+            override_quote_approval=form.cleaned_data.get(
+                "override_quote_approval", False
+            ),
         )
         form.instance.refresh_from_db()
         self.message_user(request, f"“{article}” is now {article.state_label.lower()}.")
@@ -288,6 +344,51 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
                 ),
             ),
         )
+
+    @admin.display(description="Medical review status")
+    def review_status(self, obj):
+        needed = (
+            f" Articles in {obj.category} need a current medical review before they "
+            "are published."
+            if obj and obj.category_id and obj.category.needs_medical_review
+            else ""
+        )
+        if obj is None or not obj.is_medically_reviewed:
+            return f"Not reviewed.{needed}"
+        reviewed = date_format(obj.reviewed_at, "j F Y")
+        if not obj.review_is_current:
+            return format_html(
+                "<strong>Out of date</strong>: the body changed since the review on "
+                "{}.{}",
+                reviewed,
+                needed,
+            )
+        next_review = (
+            date_format(obj.next_review_at, "j F Y") if obj.next_review_at else "–"
+        )
+        if obj.review_is_overdue():
+            return format_html(
+                "<strong>Overdue</strong>: reviewed on {}; the next review was due on "
+                "{}.{}",
+                reviewed,
+                next_review,
+                needed,
+            )
+        return format_html(
+            "Current: reviewed by {} on {}; next review due {}.",
+            obj.reviewed_by.full_name,
+            reviewed,
+            next_review,
+        )
+
+    @admin.display(description="Review", ordering="next_review_at")
+    def medical_review(self, obj):
+        if not obj.is_medically_reviewed:
+            return "–"
+        if not obj.review_is_current:
+            return "Out of date"
+        when = date_format(obj.next_review_at, "j M Y") if obj.next_review_at else ""
+        return f"Overdue (was due {when})" if obj.review_is_overdue() else f"Due {when}"
 
     @admin.display(description="Bylines")
     def bylines(self, obj):

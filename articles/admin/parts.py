@@ -1,20 +1,25 @@
 """Inlines for the parts of an article, editable exactly when the article is."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cms.admin_forms import FORMFIELD_OVERRIDES
 
 from ..models import (
     ArticleAuthor,
     ArticleQuote,
+    ArticleSource,
     ListItem,
     RelatedLink,
 )
 from ..rendering import check_quote_refs
 from ..services import (
     can_edit,
+    check_quote_approval,
 )
 
 
@@ -55,32 +60,67 @@ class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
 
 
 class ArticleQuoteFormSet(BaseInlineFormSet):
-    """Every quote placed in the body must be one of this article's quotes."""
+    """Every quote placed in the body must be one of this article's quotes, and
+    publishing needs every quote approved (or the editor's override).
+
+    The approval check is here, not on the article form, because only the formset
+    knows the quote list this save leaves; the form says whether it publishes.
+    """
 
     def clean(self):
         super().clean()
         kept = [
-            form.cleaned_data["quote"].pk
+            form.cleaned_data["quote"]
             for form in self.forms
             if form.cleaned_data.get("quote") and not form.cleaned_data.get("DELETE")
         ]
-        check_quote_refs(self.instance.body, kept)
+        check_quote_refs(self.instance.body, [quote.pk for quote in kept])
+        override = getattr(self.instance, "quote_approval_override", None)
+        if override is None:  # not publishing
+            return
+        try:
+            check_quote_approval(kept, override=override)
+        except ValidationError as refused:
+            raise ValidationError(
+                f"{refused.messages[0]} To publish anyway, tick “Publish even though "
+                "some quotes are not approved” under Workflow."
+            ) from refused
 
 
 class ArticleQuoteInline(ArticlePartInline, admin.TabularInline):
     model = ArticleQuote
     formset = ArticleQuoteFormSet
     autocomplete_fields = ["quote"]
-    readonly_fields = ["reference"]
+    readonly_fields = ["reference", "sign_off"]
     extra = 0
     verbose_name_plural = (
         "Quotes (place each in the body with its reference on a line of its own)"
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("quote__expert")
+
     @admin.display(description="Reference")
     def reference(self, obj):
+        """The reference, and a button that puts it in the body (insert-quote.js)."""
+        quote_id = obj.quote_id if obj else None
+        return format_html(
+            '<code class="quote-ref">{}</code> <button type="button" '
+            'class="button insert-quote" data-quote-id="{}"{}>Insert in body</button>',
+            obj.quote.reference if quote_id else "–",
+            quote_id or "",
+            "" if quote_id else mark_safe(" disabled"),
+        )
+
+    @admin.display(description="Sign-off")
+    def sign_off(self, obj):
+        if not (obj and obj.quote_id):
+            return "–"
+        label = obj.quote.get_status_display()
         return (
-            format_html("<code>{}</code>", obj.quote.reference) if obj.quote_id else "–"
+            label
+            if obj.quote.is_approved
+            else format_html("<strong>{}</strong>", label)
         )
 
 
@@ -100,3 +140,30 @@ class RelatedLinkInline(ArticlePartInline, admin.TabularInline):
     formfield_overrides = FORMFIELD_OVERRIDES
     fields = ["position", "label", "target_article", "url", "title"]
     verbose_name_plural = "Related content"
+
+
+class ArticleSourceInline(ArticlePartInline, admin.TabularInline):
+    model = ArticleSource
+    extra = 0
+    formfield_overrides = FORMFIELD_OVERRIDES
+    fields = [
+        "position",
+        "title",
+        "publisher",
+        "url",
+        "published_on",
+        "accessed_on",
+        "freshness",
+    ]
+    readonly_fields = ["freshness"]
+    verbose_name_plural = "Sources (numbered at the foot of the article)"
+
+    @admin.display(description="Age")
+    def freshness(self, obj):
+        if obj.pk is None or not obj.is_stale():
+            return "–"
+        return format_html(
+            '<strong class="stale-source">Older than {} years</strong>: check it is '
+            "still current, or replace it.",
+            settings.CMS_SOURCE_MAX_AGE_YEARS,
+        )

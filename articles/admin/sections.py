@@ -10,8 +10,15 @@ from ..models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "position"]
-    list_filter = ["parent"]
+    list_display = [
+        "name",
+        "parent",
+        "slug",
+        "position",
+        "requires_medical_review",
+        "review_interval_months",
+    ]
+    list_filter = ["parent", "requires_medical_review"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}

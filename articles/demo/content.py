@@ -1,7 +1,7 @@
 """The demo site's words. Every person, organisation and quote is fictional; the advice
 follows UK guidance but is demo copy, not reviewed medical content."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..models import Article
@@ -30,6 +30,7 @@ CATEGORIES = [
         "name": "Health",
         "parent": "baby",
         "position": 1,
+        "requires_medical_review": True,
         "description": "Clear, expert-checked answers to everyday worries about "
         "your baby's skin, tummy and temperature.",
     },
@@ -172,6 +173,10 @@ EXPERTS = [
     },
 ]
 
+# Every demo quote was checked by its expert before the first article went out.
+QUOTES_SENT_ON = date(2026, 5, 26)
+QUOTES_APPROVED_ON = date(2026, 6, 2)
+
 # Each quote is found again by its expert and its context note.
 QUOTES = {
     "newborn-rash-common": (
@@ -259,9 +264,31 @@ def _quote_context(key: str) -> str:
     return f"Little Steps demo content ({key})"
 
 
+# Standard callouts, kept once and placed in bodies with [[callout:<key>]].
+CALLOUTS = [
+    {
+        "key": "when-to-call-999",
+        "kind": "urgent",
+        "title": "When to call 999",
+        "body": """\
+Call 999 or go to A&E straight away if your baby or child:
+
+- has a rash that does not fade when you press the side of a clear glass firmly \
+against it – on darker skin, check paler areas such as the palms, the soles of the \
+feet and the inside of the eyelids
+- is floppy, difficult to wake or not responding to you as they usually would
+- is struggling to breathe, grunting, or has pauses in their breathing
+- has skin, lips or tongue that look blue, grey, very pale or blotchy
+
+**Trust your instincts.** If you think your child is seriously ill, get help at once.""",
+    },
+]
+
+
 # --- Articles ----------------------------------------------------------------------
 # Bodies use {{article:<slug>}} for another demo article's address and
 # {{quote:<key>}} for a placed quote; both are resolved when the content loads.
+# [[callout:<key>]] and [[expert:<slug>]] are the body syntax itself, kept as written.
 
 FLAGSHIP_BODY = """\
 Those first days at home with a new baby involve a lot of gazing. You study their tiny \
@@ -272,10 +299,8 @@ Take a breath. A blotchy rash in the first week of life is very often erythema \
 toxicum, better known as newborn rash. Despite its alarming medical name, it's \
 harmless, it isn't catching and it goes away without any treatment at all.
 
-To find out what parents really need to know, we spoke to Dr Helena Marsh, Consultant \
-Paediatrician at St Aldric's Children's Hospital, part of Westmere Health Partners; \
-Dr Owen Castellane, Consultant Paediatric Dermatologist at Quillfield Skin Clinic; and \
-Priya Ramsden, a health visitor with Tollmere Community Health Service.
+To find out what parents really need to know, we spoke to [[expert:helena-marsh]]; \
+[[expert:owen-castellane]]; and [[expert:priya-ramsden]].
 
 ## What is erythema toxicum?
 
@@ -386,21 +411,19 @@ instincts: you know your baby best.
 
 {{quote:newborn-rash-when-to-worry}}
 
-**Call 999 or go to A&E straight away if your baby:**
+As [[expert:helena-marsh]] says, how your baby is in themselves matters more than how \
+the rash looks.
 
-- has a rash that does not fade when you press the side of a clear glass firmly \
-against it – on darker skin, check paler areas such as the palms, the soles of the \
-feet and the inside of the eyelids
-- is floppy, difficult to wake or not responding to you as they usually would
-- is struggling to breathe, grunting, or has pauses in their breathing
-- has skin, lips or tongue that look blue, grey, very pale or blotchy
+[[callout:when-to-call-999]]
 
-**Ask for an urgent GP appointment or call NHS 111 if your baby:**
+:::warning When to call NHS 111
+Ask for an urgent GP appointment or call NHS 111 if your baby:
 
 - is under 3 months old and has a temperature of 38°C or higher
 - has blisters, or spots filled with cloudy fluid or pus
 - is feeding much less than usual or having fewer wet nappies
 - has a rash that is spreading, weeping or crusting, or that hasn't gone after two weeks
+:::
 
 Now read: [how to soothe nappy rash]({{article:nappy-rash}}).
 """
@@ -538,6 +561,39 @@ with cold hands and feet, or is struggling to breathe.""",
     },
 ]
 
+# Fictional titles; the addresses are the publishers' real top-level pages.
+FLAGSHIP_SOURCES = [
+    {
+        "title": "Newborn rash (erythema toxicum): a guide for parents",
+        "publisher": "NHS",
+        "url": "https://www.nhs.uk/conditions/",
+        "published_on": None,
+        "accessed_on": date(2026, 10, 6),
+    },
+    {
+        "title": "Fever and rashes in children under 5: recognising serious illness",
+        "publisher": "NICE",
+        "url": "https://www.nice.org.uk/guidance",
+        "published_on": date(2025, 3, 12),
+        "accessed_on": date(2026, 10, 6),
+    },
+    {
+        "title": "Skin conditions in newborn babies: patient information leaflet",
+        "publisher": "British Association of Dermatologists",
+        "url": "https://www.bad.org.uk/",
+        "published_on": date(2024, 6, 20),
+        "accessed_on": date(2026, 10, 6),
+    },
+    {
+        "title": "Caring for your baby's skin in the first weeks",
+        "publisher": "Royal College of Paediatrics and Child Health",
+        "url": "https://www.rcpch.ac.uk/",
+        "published_on": None,
+        "accessed_on": date(2026, 10, 6),
+    },
+]
+
+# Articles in a section that requires medical review carry "review": (expert, date).
 ARTICLES = [
     {
         "slug": "cradle-cap",
@@ -551,6 +607,7 @@ ARTICLES = [
         "author": "esme-dalgleish",
         "tags": ["skin", "newborn"],
         "published_at": _at(2026, 8, 20),
+        "review": ("owen-castellane", date(2026, 8, 14)),
         "body": """\
 ## What is cradle cap?
 
@@ -603,6 +660,7 @@ Now read: [what to know about newborn rash]({{article:erythema-toxicum-newborn-r
         "author": "maisie-arkwright",
         "tags": ["skin", "rashes"],
         "published_at": _at(2026, 8, 27),
+        "review": ("owen-castellane", date(2026, 8, 21)),
         "body": """\
 Nappy rash is one of the most common skin problems in babies, and it isn't a sign \
 that you're doing anything wrong. It happens when the skin in the nappy area is \
@@ -653,6 +711,7 @@ Read more: \
         "author": "callum-pryce",
         "tags": ["skin", "rashes"],
         "published_at": _at(2026, 9, 3),
+        "review": ("owen-castellane", date(2026, 8, 28)),
         "body": """\
 Atopic eczema tends to come and go over months or years, leaving skin dry, itchy and prone to \
 cracking. It's very common in babies and young children, and for many it becomes \
@@ -710,6 +769,7 @@ Check out our guide to [nappy rash]({{article:nappy-rash}}) too.
         "author": "callum-pryce",
         "tags": ["feeding", "newborn"],
         "published_at": _at(2026, 9, 10),
+        "review": ("helena-marsh", date(2026, 9, 4)),
         "body": """\
 Oral thrush is a fungal infection caused by a yeast called candida, which normally \
 lives harmlessly in the mouth and gut. In young babies it can sometimes grow more \
@@ -757,6 +817,7 @@ Now read: [our guide to nappy rash]({{article:nappy-rash}}).
         "author": "maisie-arkwright",
         "tags": ["skin", "rashes", "summer"],
         "published_at": _at(2026, 7, 16),
+        "review": ("helena-marsh", date(2026, 7, 10)),
         "body": """\
 Heat rash, sometimes called prickly heat, happens when sweat gets trapped under the \
 skin. Babies are especially prone to it because their sweat glands are still \
@@ -930,6 +991,8 @@ Now read: \
         "author": "maisie-arkwright",
         "tags": ["skin", "rashes", "newborn"],
         "published_at": _at(2026, 10, 14),
+        "review": ("helena-marsh", date(2026, 10, 9)),
+        "sources": FLAGSHIP_SOURCES,
         "body": FLAGSHIP_BODY,
         "list_heading": "Other skin complaints to know about",
         "list_items": FLAGSHIP_ITEMS,

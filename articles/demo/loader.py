@@ -13,20 +13,26 @@ from ..models import (
     Article,
     ArticleAuthor,
     ArticleQuote,
+    ArticleSource,
     Author,
     AuthorLink,
+    Callout,
     Category,
     ListItem,
     RelatedLink,
     Tag,
 )
+from ..models.review import add_months, hash_body
 from .content import (
     ARTICLES,
     AUTHORS,
+    CALLOUTS,
     CATEGORIES,
     EXPERTS,
     FLAGSHIP,
     QUOTES,
+    QUOTES_APPROVED_ON,
+    QUOTES_SENT_ON,
     TAGS,
     _quote_context,
 )
@@ -117,6 +123,28 @@ def _resolve(text: str, quotes: dict[str, Quote], placed: list[Quote]) -> str:
     return TOKEN.sub(replace, text)
 
 
+SOURCE_FIELDS = ["title", "publisher", "url", "published_on", "accessed_on"]
+
+
+def _review_values(data: dict, body: str, categories: dict, experts: dict) -> dict:
+    """The article's medical review as a review of ``body`` (none when it has none)."""
+    if "review" not in data:
+        return {
+            "reviewed_by": None,
+            "reviewed_at": None,
+            "next_review_at": None,
+            "reviewed_body_hash": "",
+        }
+    expert, on = data["review"]
+    months = categories[data["category"]].review_interval_months
+    return {
+        "reviewed_by": experts[expert],
+        "reviewed_at": on,
+        "next_review_at": add_months(on, months),
+        "reviewed_body_hash": hash_body(body),
+    }
+
+
 def flagship_url() -> str:
     return _article_url(FLAGSHIP[1])
 
@@ -133,6 +161,7 @@ def load_demo_content() -> dict:
             "parent": categories.get(data["parent"]),
             "description": data["description"],
             "position": data["position"],
+            "requires_medical_review": data.get("requires_medical_review", False),
         }
         categories[data["slug"]] = _upsert(
             tally, Category, {"slug": data["slug"]}, values
@@ -211,10 +240,24 @@ def load_demo_content() -> dict:
             tally,
             Quote,
             {"expert": experts[expert], "context": _quote_context(key)},
-            {"text": text},
+            {
+                "text": text,
+                "status": Quote.Status.APPROVED,
+                "sent_at": QUOTES_SENT_ON,
+                "approved_at": QUOTES_APPROVED_ON,
+            },
         )
         for key, (expert, text) in QUOTES.items()
     }
+
+    # Before the articles: their bodies place these by key.
+    for data in CALLOUTS:
+        _upsert(
+            tally,
+            Callout,
+            {"key": data["key"]},
+            {"title": data["title"], "kind": data["kind"], "body": data["body"]},
+        )
 
     articles = {}
     for data in ARTICLES:
@@ -236,6 +279,7 @@ def load_demo_content() -> dict:
                 "updated_at": None,
                 "seo_title": "",
                 "seo_description": "",
+                **_review_values(data, body, categories, experts),
             },
             image=(
                 "hero_image",
@@ -291,6 +335,17 @@ def load_demo_content() -> dict:
                 )
             )
         _prune(tally, article.list_items.all(), items)
+
+        sources = [
+            _upsert(
+                tally,
+                ArticleSource,
+                {"article": article, "position": position},
+                {key: source[key] for key in SOURCE_FIELDS},
+            )
+            for position, source in enumerate(data.get("sources", []), start=1)
+        ]
+        _prune(tally, article.sources.all(), sources)
         articles[data["slug"]] = article
 
     # Related links last: every internal target exists by now.

@@ -6,19 +6,25 @@ from .article import (
     ArticleTransition,
 )
 from .blocks import ListItem, RelatedLink
+from .callouts import Callout
 from .paths import ArticlePath
 from .people import Author, AuthorLink
+from .references import ArticleReference
 from .sections import Category, Tag, validate_section_slug
+from .sources import ArticleSource
 
 __all__ = [
     "Article",
     "ArticleAuthor",
     "ArticlePath",
+    "ArticleSource",
     "ArticleQuerySet",
     "ArticleQuote",
+    "ArticleReference",
     "ArticleTransition",
     "Author",
     "AuthorLink",
+    "Callout",
     "Category",
     "ListItem",
     "RelatedLink",

@@ -11,15 +11,17 @@ from markdownx.models import MarkdownxField
 
 from cms.markdown import render
 from cms.validators import validate_image
-from experts.models import Quote
+from experts.models import Expert, Quote
 
-from ..rendering import expand_quotes
+from ..rendering import body_reference_errors, fill_body
 from .blocks import RelatedLink
 from .people import Author
+from .references import ArticleReference
+from .review import MedicalReviewMixin, ReviewQuerySetMixin, hash_body
 from .sections import Category, Tag
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ReviewQuerySetMixin, models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """The one definition of public: published, its time reached, not yet expired.
 
@@ -61,18 +63,33 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self) -> "ArticleQuerySet":
         """Everything the article page shows, in a fixed number of queries."""
-        return self.with_related().prefetch_related(
-            "tags",
-            Prefetch("article_authors__author__links"),
-            Prefetch(
-                "article_quotes",
-                queryset=ArticleQuote.objects.select_related("quote__expert"),
-            ),
-            "list_items",
-            Prefetch(
-                "related_links",
-                queryset=RelatedLink.objects.select_related("target_article__category"),
-            ),
+        return (
+            self.with_related()
+            .select_related("reviewed_by")
+            .prefetch_related(
+                "tags",
+                Prefetch("article_authors__author__links"),
+                Prefetch(
+                    "article_quotes",
+                    queryset=ArticleQuote.objects.shown().select_related(
+                        "quote__expert"
+                    ),
+                ),
+                "list_items",
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.select_related(
+                        "target_article__category"
+                    ),
+                ),
+                "sources",
+                Prefetch(
+                    "body_references",
+                    queryset=ArticleReference.objects.select_related(
+                        "callout", "expert"
+                    ),
+                ),
+            )
         )
 
     def by_author(self, author: Author) -> "ArticleQuerySet":
@@ -86,7 +103,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(tags=tag)
 
 
-class Article(models.Model):
+class Article(MedicalReviewMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -137,9 +154,16 @@ class Article(models.Model):
     body = MarkdownxField(
         help_text="Markdown. Start each section with “## Heading”: H2s make the “In this article” list. "
         "To place an expert quote, add it under Quotes below, then put its reference, "
-        "such as [[quote:12]], on a line of its own."
+        "such as [[quote:12]], on a line of its own. "
+        "A standard callout goes on a line of its own by its key: [[callout:when-to-call-999]]. "
+        "For a callout of your own, put “:::urgent Its title” (or :::warning, :::tip; the "
+        "title is optional) on a line, its text below, then “:::” on a line to close. "
+        "To name an expert in a sentence, write [[expert:their-slug]]: the first time an "
+        "expert appears gives their full name, job title and organisation, later times "
+        "their short name."
     )
     body_html = models.TextField(blank=True, editable=False)
+    body_hash = models.CharField(max_length=64, blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     list_heading = models.CharField(
@@ -196,6 +220,31 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    reviewed_by = models.ForeignKey(
+        Expert,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_articles",
+        verbose_name="medically reviewed by",
+        help_text="The expert who checked the article for medical accuracy.",
+    )
+    reviewed_at = models.DateField(
+        "review date",
+        null=True,
+        blank=True,
+        help_text="When they reviewed it. Readers see “Medically reviewed by … on” "
+        "this date.",
+    )
+    next_review_at = models.DateField(
+        "next review",
+        null=True,
+        blank=True,
+        help_text="When it is due to be reviewed again. Leave as it is to have it set "
+        "from the section's review interval (12 months unless set).",
+    )
+    # The body the reviewer saw: a later change of body makes the review out of date.
+    reviewed_body_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Bumped by every save: a form started from an older version cannot overwrite newer work.
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -225,6 +274,13 @@ class Article(models.Model):
                 name="article_expires_after_publication",
                 violation_error_message="The expiry time must be after the publication time.",
             ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True, reviewed_at__isnull=True)
+                | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="article_review_has_expert_and_date",
+                violation_error_message="A medical review needs both the expert and "
+                "the date.",
+            ),
         ]
         indexes = [
             models.Index(
@@ -253,7 +309,10 @@ class Article(models.Model):
             rendered.toc,
             rendered.word_count,
         )
+        self.body_hash = hash_body(self.body)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        ArticleReference.objects.sync_with_body(self, adding=adding)
 
     def get_absolute_url(self):
         return reverse(
@@ -266,6 +325,10 @@ class Article(models.Model):
             raise ValidationError(
                 {"hero_alt": "Describe the hero image for readers who cannot see it."}
             )
+        if review_errors := self.review_errors():
+            raise ValidationError(review_errors)
+        if body_errors := body_reference_errors(self.body):
+            raise ValidationError({"body": body_errors})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
 
@@ -320,9 +383,22 @@ class Article(models.Model):
         )
 
     def body_for_page(self):
-        """The stored body with its placed quotes filled in from the article's quote list."""
-        return expand_quotes(
-            self.body_html, (row.quote for row in self.article_quotes.all())
+        """The stored body filled in from live data: quotes from the article's quote
+        list, standard callouts and mentioned experts from its body references.
+
+        A withdrawn quote's marker renders as nothing (``for_page`` already leaves
+        withdrawn quotes out; the check here covers an article fetched without it).
+        """
+        references = self.body_references.all()
+        return fill_body(
+            self.body_html,
+            quotes=(
+                row.quote
+                for row in self.article_quotes.all()
+                if not row.quote.is_withdrawn
+            ),
+            callouts={ref.key: ref.callout for ref in references if ref.callout_id},
+            experts={ref.key: ref.expert for ref in references if ref.expert_id},
         )
 
     def public_related_links(self) -> list["RelatedLink"]:
@@ -367,6 +443,12 @@ class ArticleAuthor(models.Model):
             )
 
 
+class ArticleQuoteQuerySet(models.QuerySet):
+    def shown(self) -> "ArticleQuoteQuerySet":
+        """Placements whose quote may appear on a page: all but withdrawn quotes."""
+        return self.exclude(quote__status=Quote.Status.WITHDRAWN)
+
+
 class ArticleQuote(models.Model):
     """A quote an article uses; the body places it with [[quote:<id>]]."""
 
@@ -377,6 +459,8 @@ class ArticleQuote(models.Model):
         Quote, on_delete=models.PROTECT, related_name="article_uses"
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ArticleQuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,6 +1,7 @@
 """Where articles live: sections (categories) and tags."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -42,6 +43,17 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in menus."
     )
+    requires_medical_review = models.BooleanField(
+        default=False,
+        help_text="Articles here (and in its sub-sections) can be published only with "
+        "a current medical review.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="How many months a medical review of an article here lasts before "
+        "the next one is due.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -75,6 +87,13 @@ class Category(models.Model):
                         "parent": "This section has sub-sections, so it must stay top-level."
                     }
                 )
+
+    @property
+    def needs_medical_review(self) -> bool:
+        """True when this section, or the section it belongs to, requires review."""
+        return self.requires_medical_review or bool(
+            self.parent_id and self.parent.requires_medical_review
+        )
 
 
 class Tag(models.Model):

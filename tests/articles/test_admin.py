@@ -8,6 +8,7 @@ from articles.models import (
     ArticleAuthor,
     ArticleQuote,
     Author,
+    Callout,
     Category,
     ListItem,
     RelatedLink,
@@ -17,6 +18,7 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     AuthorLinkFactory,
+    CalloutFactory,
     CategoryFactory,
     QuoteFactory,
     TagFactory,
@@ -30,6 +32,7 @@ CHANGELIST_URL = "/admin/articles/article/"
 FACTORIES = {
     Article: ArticleFactory,
     Author: AuthorFactory,
+    Callout: CalloutFactory,
     Category: CategoryFactory,
     Tag: TagFactory,
 }
@@ -71,6 +74,7 @@ def article_post_data(**overrides):
         **management_form("article_quotes", 0),
         **management_form("list_items", 0),
         **management_form("related_links", 0),
+        **management_form("sources", 0),
     }
     data.update(overrides)
     return data
@@ -691,6 +695,7 @@ def test_ordinary_category_is_saved_in_the_admin(admin_client):
             "parent": str(parent.pk),
             "description": "",
             "position": "0",
+            "review_interval_months": "12",
         },
     )
 
@@ -710,6 +715,7 @@ def test_third_level_category_is_refused_in_the_admin(admin_client):
             "parent": str(health.pk),
             "description": "",
             "position": "0",
+            "review_interval_months": "12",
         },
     )
 

@@ -14,13 +14,17 @@ from articles.models import (
     Article,
     ArticleAuthor,
     ArticleQuote,
+    ArticleReference,
+    ArticleSource,
     Author,
     AuthorLink,
+    Callout,
     Category,
     ListItem,
     RelatedLink,
     Tag,
 )
+from articles.models.review import add_months
 from cms.markdown import block_refs
 from experts.models import Expert, Quote
 
@@ -28,8 +32,11 @@ MODELS = [
     Article,
     ArticleAuthor,
     ArticleQuote,
+    ArticleReference,
+    Callout,
     ListItem,
     RelatedLink,
+    ArticleSource,
     Author,
     AuthorLink,
     Expert,
@@ -141,6 +148,60 @@ def test_site_has_other_published_articles_and_a_draft(flagship):
         assert 3 <= len(article.toc) <= 5
         assert article.standfirst and article.hero_image and article.hero_alt
         assert article.tags.exists() and article.article_authors.count() == 1
+
+
+def test_flagship_is_medically_reviewed_by_one_of_its_experts(flagship):
+    quoted = {row.quote.expert for row in flagship.article_quotes.all()}
+
+    assert flagship.reviewed_by in quoted
+    assert flagship.reviewed_by.honorific == "Dr"
+    assert flagship.reviewed_at <= flagship.published_at.date()
+    assert flagship.review_is_current
+    assert flagship.next_review_at == add_months(flagship.reviewed_at, 12)
+
+
+def test_flagship_cites_three_or_four_dated_sources_from_health_bodies(flagship):
+    sources = list(flagship.sources.all())
+
+    assert 3 <= len(sources) <= 4
+    assert [source.position for source in sources] == list(range(1, len(sources) + 1))
+    hosts = {source.url.split("/")[2] for source in sources}
+    assert {"www.nhs.uk", "www.nice.org.uk", "www.bad.org.uk"} <= hosts
+    for source in sources:
+        assert source.url.startswith("https://")
+        assert source.title and source.publisher and source.dated_on
+        assert source.dated_on <= flagship.published_at.date()
+
+
+def test_every_article_in_the_clinical_section_has_a_current_review(demo):
+    health = Category.objects.get(slug="baby-health")
+    published = Article.objects.published().in_section(health)
+
+    assert health.requires_medical_review
+    assert published.count() >= 5
+    for article in published.select_related("reviewed_by", "category"):
+        assert article.is_medically_reviewed, article.slug
+        assert article.review_is_current, article.slug
+        assert article.reviewed_at <= article.published_at.date()
+    assert not Article.objects.review_out_of_date().exists()
+
+
+def test_articles_outside_the_clinical_section_are_not_reviewed(demo):
+    others = Article.objects.exclude(category__slug="baby-health")
+
+    assert others.exists()
+    assert not others.filter(reviewed_by__isnull=False).exists()
+    assert not Category.objects.exclude(slug="baby-health").filter(
+        requires_medical_review=True
+    )
+
+
+def test_flagship_page_shows_its_review_and_sources(client, flagship):
+    html = client.get(flagship.get_absolute_url()).content.decode()
+
+    assert "Medically reviewed by <a" in html
+    assert 'href="https://www.nhs.uk/conditions/"' in html
+    assert '"@type": "MedicalWebPage"' in html
 
 
 def test_every_placed_quote_in_demo_articles_is_listed(demo):

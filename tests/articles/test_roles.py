@@ -29,11 +29,13 @@ WRITER = {
     *crud("articles", "articlequote"),
     *crud("articles", "listitem"),
     *crud("articles", "relatedlink"),
+    *crud("articles", "articlesource"),
     "articles.view_author",
     "articles.view_category",
     "articles.view_tag",
     "articles.add_tag",
     "articles.view_articletransition",
+    "articles.view_callout",
     "experts.view_expert",
     *crud("experts", "quote", ("add", "change", "view")),
 }
@@ -44,6 +46,7 @@ EDITOR = {
     "articles.edit_any_article",
     *crud("articles", "category"),
     *crud("articles", "tag"),
+    *crud("articles", "callout", ("add", "change", "delete")),
     "experts.delete_quote",
 }
 SITE_ADMIN = {

@@ -165,7 +165,7 @@ def test_article_page_query_count_is_flat(
     for position in range(3, 13):
         ListItemFactory(article=full_article, position=position)
         RelatedLinkFactory(article=full_article)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         response = client.get(full_article.get_absolute_url())
     assert len(soup(response).select("ol.numbered-list > li")) == 12
 

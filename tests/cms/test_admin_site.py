@@ -175,7 +175,13 @@ def test_someone_who_cannot_see_articles_gets_no_dashboard(client):
 
 def test_dashboard_lists_follow_the_users_permissions(writer, editor):
     assert list(dashboard_for(writer)) == ["draft", "scheduled", "live"]
-    assert list(dashboard_for(editor)) == ["draft", "in_review", "scheduled", "live"]
+    assert list(dashboard_for(editor)) == [
+        "draft",
+        "in_review",
+        "review_due",
+        "scheduled",
+        "live",
+    ]
 
 
 def fill(editor, n: int) -> None:

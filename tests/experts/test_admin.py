@@ -1,10 +1,22 @@
+from datetime import timedelta
+
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib import admin
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from experts.models import Expert, Quote
-from tests.factories import ExpertFactory, QuoteFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    ArticleQuoteFactory,
+    ExpertFactory,
+    QuoteFactory,
+    UserFactory,
+    image_file,
+)
 
 QUOTE_CHANGELIST_URL = "/admin/experts/quote/"
 
@@ -127,6 +139,7 @@ def test_new_quote_is_saved_through_the_admin(admin_client):
             "expert": str(expert.pk),
             "text": "Use *fragrance-free* cream.",
             "context": "",
+            "status": "not_sent",
         },
     )
 
@@ -140,7 +153,12 @@ def test_new_quote_is_saved_through_the_admin(admin_client):
 def test_quote_without_text_is_refused_in_the_admin(admin_client):
     response = admin_client.post(
         "/admin/experts/quote/add/",
-        {"expert": str(ExpertFactory().pk), "text": "", "context": ""},
+        {
+            "expert": str(ExpertFactory().pk),
+            "text": "",
+            "context": "",
+            "status": "not_sent",
+        },
     )
 
     assert response.status_code == 200
@@ -188,3 +206,350 @@ def test_expert_photo_that_is_not_an_image_is_refused(admin_client):
 
     assert response.status_code == 200
     assert not Expert.objects.exists()
+
+
+# Deleting an expert who is in use ------------------------------------------------------
+
+EXPERT_CHANGELIST_URL = "/admin/experts/expert/"
+
+
+def delete_url(expert):
+    return reverse("admin:experts_expert_delete", args=[expert.pk])
+
+
+def messages_of(response):
+    return [
+        (message.level_tag, str(message))
+        for message in get_messages(response.wsgi_request)
+    ]
+
+
+def article_admin_link(article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return f'<a href="{url}">{article.title}</a>'
+
+
+def quoted_in_published(expert, title):
+    article = ArticleFactory(published=True, title=title)
+    ArticleQuoteFactory(article=article, quote=QuoteFactory(expert=expert))
+    return article
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_expert_quoted_in_published_articles_is_not_deleted_and_the_articles_named(
+    admin_client, method
+):
+    expert = ExpertFactory(honorific="Dr", name="Amara Okafor")
+    first = quoted_in_published(expert, "Nappy rash")
+    second = quoted_in_published(expert, "Cradle cap")
+    ArticleQuoteFactory(
+        article=ArticleFactory(title="A draft"), quote=QuoteFactory(expert=expert)
+    )
+
+    response = getattr(admin_client, method)(delete_url(expert), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:experts_expert_change", args=[expert.pk])
+    [(level, message)] = messages_of(response)
+    assert level == "error"
+    assert message.startswith("“Dr Amara Okafor” cannot be deleted")
+    assert article_admin_link(first) in message
+    assert article_admin_link(second) in message
+    assert "A draft" not in message
+    assert "Mark them inactive instead" in message
+    assert Expert.objects.filter(pk=expert.pk).exists()
+
+
+@pytest.mark.django_db
+def test_expert_reviewing_a_published_article_is_not_deleted(admin_client):
+    expert = ExpertFactory()
+    article = ArticleFactory(
+        published=True, reviewed_by=expert, reviewed_at=timezone.localdate()
+    )
+
+    response = admin_client.post(delete_url(expert), {"post": "yes"})
+
+    [(level, message)] = messages_of(response)
+    assert level == "error"
+    assert article_admin_link(article) in message
+    assert Expert.objects.filter(pk=expert.pk).exists()
+
+
+@pytest.mark.django_db
+def test_refusal_shows_as_a_message_on_the_experts_page(admin_client):
+    expert = ExpertFactory()
+    article = quoted_in_published(expert, "Teething")
+
+    response = admin_client.post(delete_url(expert), {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cannot be deleted" in html
+    assert article_admin_link(article) in html
+
+
+@pytest.mark.django_db
+def test_expert_with_quotes_used_nowhere_public_is_refused_with_a_message_too(
+    admin_client,
+):
+    quote = QuoteFactory(text="Unused words.")
+    ArticleQuoteFactory(article=ArticleFactory(), quote=quote)
+
+    response = admin_client.post(delete_url(quote.expert), {"post": "yes"})
+
+    assert response.status_code == 302
+    [(level, message)] = messages_of(response)
+    assert level == "error"
+    assert "cannot be deleted while these are kept" in message
+    assert "Unused words." in message
+    assert Expert.objects.filter(pk=quote.expert_id).exists()
+
+
+@pytest.mark.django_db
+def test_expert_nothing_needs_is_deleted_after_the_usual_confirmation(admin_client):
+    expert = ExpertFactory()
+
+    confirmation = admin_client.get(delete_url(expert))
+    deleted = admin_client.post(delete_url(expert), {"post": "yes"})
+
+    assert confirmation.status_code == 200
+    assert "Are you sure" in confirmation.content.decode()
+    assert deleted.status_code == 302
+    assert not Expert.objects.filter(pk=expert.pk).exists()
+
+
+def bulk_delete(client, *experts, confirm=False):
+    data = {
+        "action": "delete_selected",
+        "_selected_action": [str(expert.pk) for expert in experts],
+    }
+    if confirm:
+        data["post"] = "yes"
+    return client.post(EXPERT_CHANGELIST_URL, data)
+
+
+@pytest.mark.django_db
+def test_bulk_delete_refuses_experts_in_use_and_confirms_the_rest(admin_client):
+    in_use = ExpertFactory(name="Used Expert")
+    article = quoted_in_published(in_use, "Colic")
+    free = ExpertFactory(name="Free Expert")
+
+    confirmation = bulk_delete(admin_client, in_use, free)
+
+    assert confirmation.status_code == 200
+    assert list(confirmation.context["queryset"]) == [free]
+    [(level, message)] = messages_of(confirmation)
+    assert level == "error"
+    assert article_admin_link(article) in message
+
+    done = bulk_delete(admin_client, free, confirm=True)
+
+    assert done.status_code == 302
+    assert list(Expert.objects.all()) == [in_use]
+
+
+@pytest.mark.django_db
+def test_bulk_delete_of_only_experts_in_use_goes_back_to_the_list(admin_client):
+    first, second = ExpertFactory(), ExpertFactory()
+    quoted_in_published(first, "Croup")
+    quoted_in_published(second, "Colic")
+
+    response = bulk_delete(admin_client, first, second, confirm=True)
+
+    assert response.status_code == 302
+    assert response.url == EXPERT_CHANGELIST_URL
+    assert [level for level, _ in messages_of(response)] == ["error", "error"]
+    assert Expert.objects.count() == 2
+
+
+# The quote list ------------------------------------------------------------------------
+
+
+def result_list(response):
+    return list(response.context["cl"].result_list)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["not_sent", "sent", "approved", "withdrawn"])
+def test_quote_changelist_filters_by_sign_off(admin_client, status):
+    quotes = {
+        "not_sent": QuoteFactory(not_sent=True),
+        "sent": QuoteFactory(sent=True),
+        "approved": QuoteFactory(),
+        "withdrawn": QuoteFactory(withdrawn=True),
+    }
+
+    response = admin_client.get(QUOTE_CHANGELIST_URL, {"status__exact": status})
+
+    assert result_list(response) == [quotes[status]]
+
+
+@pytest.mark.django_db
+def test_quote_changelist_shows_facet_counts(admin_client):
+    QuoteFactory.create_batch(2, sent=True)
+    QuoteFactory()
+
+    html = admin_client.get(QUOTE_CHANGELIST_URL).content.decode()
+
+    page = BeautifulSoup(html, "html.parser")
+    filters = page.select_one("#changelist-filter").get_text(" ", strip=True)
+    assert "Sent to the expert (2)" in filters
+    assert "Approved by the expert (1)" in filters
+
+
+@pytest.mark.django_db
+def test_quote_changelist_shows_sign_off_dates_and_use_count(admin_client):
+    sent_on = timezone.localdate() - timedelta(days=3)
+    quote = QuoteFactory(sent_at=sent_on)
+    for _ in range(3):
+        ArticleQuoteFactory(quote=quote)
+    QuoteFactory(not_sent=True)
+
+    response = admin_client.get(QUOTE_CHANGELIST_URL, {"o": "-7"})
+
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    first = page.select_one("#result_list tbody tr")
+    assert first.select_one(".field-status").get_text() == "Approved by the expert"
+    assert first.select_one(".field-sent_at").get_text() != "-"
+    assert first.select_one(".field-used_in").get_text() == "3"
+    assert result_list(response)[0] == quote
+    assert [q.use_count for q in result_list(response)] == [3, 0]
+
+
+@pytest.mark.django_db
+def test_quote_changelist_query_count_does_not_grow_with_quotes(
+    admin_client, django_assert_max_num_queries
+):
+    for quote in QuoteFactory.create_batch(10):
+        ArticleQuoteFactory(quote=quote)
+    admin_client.get(QUOTE_CHANGELIST_URL)  # session and permissions warmed up
+
+    with django_assert_max_num_queries(12):
+        admin_client.get(QUOTE_CHANGELIST_URL)
+
+
+def quote_data(quote, **overrides):
+    data = {
+        "expert": str(quote.expert_id),
+        "text": quote.text,
+        "context": quote.context,
+        "status": quote.status,
+        "sent_at": quote.sent_at.isoformat() if quote.sent_at else "",
+        "approved_at": quote.approved_at.isoformat() if quote.approved_at else "",
+        "withdrawn_at": quote.withdrawn_at.isoformat() if quote.withdrawn_at else "",
+    }
+    data.update(overrides)
+    return data
+
+
+def quote_change_url(quote):
+    return reverse("admin:experts_quote_change", args=[quote.pk])
+
+
+@pytest.mark.django_db
+def test_recording_approval_stamps_who_and_when(client):
+    editor = UserFactory(superuser=True, username="eddie")
+    client.force_login(editor)
+    quote = QuoteFactory(sent=True)
+
+    response = client.post(
+        quote_change_url(quote), quote_data(quote, status="approved")
+    )
+
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.APPROVED
+    assert quote.approved_at == timezone.localdate()
+    assert quote.approved_recorded_by == editor
+
+
+@pytest.mark.django_db
+def test_approval_recorder_cannot_be_typed_in(admin_client):
+    quote = QuoteFactory(sent=True)
+    someone_else = UserFactory()
+
+    admin_client.post(
+        quote_change_url(quote),
+        quote_data(quote, status="approved", approved_recorded_by=str(someone_else.pk)),
+    )
+
+    quote.refresh_from_db()
+    assert quote.approved_recorded_by.username == "admin"
+
+
+@pytest.mark.django_db
+def test_saving_an_approved_quote_again_keeps_who_recorded_it(client):
+    recorder = UserFactory(superuser=True)
+    quote = QuoteFactory(approved_recorded_by=recorder)
+    client.force_login(UserFactory(superuser=True))
+
+    client.post(quote_change_url(quote), quote_data(quote, context="Tidied"))
+
+    quote.refresh_from_db()
+    assert quote.approved_recorded_by == recorder
+
+
+@pytest.mark.django_db
+def test_sign_off_date_in_the_future_is_refused_in_the_admin(admin_client):
+    quote = QuoteFactory(sent=True)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = admin_client.post(
+        quote_change_url(quote),
+        quote_data(quote, status="approved", approved_at=tomorrow.isoformat()),
+    )
+
+    assert response.status_code == 200
+    assert "This date is in the future." in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.SENT
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_quote_warns_which_published_articles_changed(admin_client):
+    quote = QuoteFactory()
+    live = [ArticleFactory(published=True, title=t) for t in ("Colic", "Croup")]
+    for article in live:
+        ArticleQuoteFactory(article=article, quote=quote)
+    ArticleQuoteFactory(article=ArticleFactory(title="Draft"), quote=quote)
+
+    response = admin_client.post(
+        quote_change_url(quote), quote_data(quote, status="withdrawn")
+    )
+
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert (quote.status, quote.withdrawn_at) == ("withdrawn", timezone.localdate())
+    warnings = [m for level, m in messages_of(response) if level == "warning"]
+    assert len(warnings) == 1
+    assert f"[[quote:{quote.pk}]] is withdrawn" in warnings[0]
+    for article in live:
+        assert article_admin_link(article) in warnings[0]
+    assert "Draft" not in warnings[0]
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_quote_no_published_article_uses_says_so(admin_client):
+    quote = QuoteFactory()
+
+    response = admin_client.post(
+        quote_change_url(quote), quote_data(quote, status="withdrawn")
+    )
+
+    assert (
+        "info",
+        f"[[quote:{quote.pk}]] is withdrawn. No published article uses it.",
+    ) in messages_of(response)
+
+
+@pytest.mark.django_db
+def test_saving_an_already_withdrawn_quote_does_not_warn_again(admin_client):
+    quote = QuoteFactory(withdrawn=True)
+    ArticleQuoteFactory(article=ArticleFactory(published=True), quote=quote)
+
+    response = admin_client.post(
+        quote_change_url(quote), quote_data(quote, context="Note")
+    )
+
+    assert [level for level, _ in messages_of(response)] == ["success"]

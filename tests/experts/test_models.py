@@ -197,3 +197,123 @@ def test_new_quote_for_an_inactive_expert_is_refused_but_old_quotes_stay_valid()
         Quote(expert=expert, text="New words").full_clean()
     assert "inactive" in str(excinfo.value)
     old.full_clean()
+
+
+# Active experts --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_active_leaves_out_inactive_experts():
+    active = ExpertFactory()
+    ExpertFactory(is_active=False)
+
+    assert list(Expert.objects.active()) == [active]
+
+
+# Sign-off ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_new_quote_is_not_yet_sent():
+    quote = Quote.objects.create(expert=ExpertFactory(), text="Words.")
+
+    assert quote.status == Quote.Status.NOT_SENT
+    assert (quote.sent_at, quote.approved_at, quote.withdrawn_at) == (None, None, None)
+    assert not quote.is_approved and not quote.is_withdrawn
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "date_field"),
+    [
+        (Quote.Status.SENT, "sent_at"),
+        (Quote.Status.APPROVED, "approved_at"),
+        (Quote.Status.WITHDRAWN, "withdrawn_at"),
+    ],
+)
+def test_each_sign_off_step_is_dated_today_when_no_date_is_given(status, date_field):
+    quote = QuoteFactory(not_sent=True)
+
+    quote.status = status
+    quote.full_clean()
+    quote.save()
+
+    quote.refresh_from_db()
+    assert getattr(quote, date_field) == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_saving_without_clean_dates_the_step_too():
+    quote = Quote.objects.create(
+        expert=ExpertFactory(), text="Words.", status=Quote.Status.APPROVED
+    )
+
+    assert quote.approved_at == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_a_sign_off_date_given_is_kept():
+    sent_on = timezone.localdate() - timedelta(days=5)
+    quote = QuoteFactory(not_sent=True)
+
+    quote.status, quote.sent_at = Quote.Status.SENT, sent_on
+    quote.full_clean()
+    quote.save()
+
+    quote.refresh_from_db()
+    assert quote.sent_at == sent_on
+
+
+@pytest.mark.django_db
+def test_approval_keeps_the_date_it_was_sent():
+    sent_on = timezone.localdate() - timedelta(days=5)
+    quote = QuoteFactory(sent=True, sent_at=sent_on)
+
+    quote.status = Quote.Status.APPROVED
+    quote.full_clean()
+    quote.save()
+
+    quote.refresh_from_db()
+    assert (quote.sent_at, quote.approved_at) == (sent_on, timezone.localdate())
+    assert quote.is_approved
+
+
+@pytest.mark.django_db
+def test_withdrawn_quote_says_so():
+    assert QuoteFactory(withdrawn=True).is_withdrawn
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("date_field", ["sent_at", "approved_at", "withdrawn_at"])
+def test_sign_off_date_in_the_future_is_refused(date_field):
+    quote = QuoteFactory()
+    setattr(quote, date_field, timezone.localdate() + timedelta(days=1))
+
+    with pytest.raises(ValidationError) as excinfo:
+        quote.full_clean()
+
+    assert excinfo.value.message_dict == {date_field: ["This date is in the future."]}
+
+
+@pytest.mark.django_db
+def test_approval_before_the_words_were_sent_is_refused():
+    today = timezone.localdate()
+    quote = QuoteFactory(sent=True, sent_at=today)
+    quote.status, quote.approved_at = Quote.Status.APPROVED, today - timedelta(days=1)
+
+    with pytest.raises(ValidationError) as excinfo:
+        quote.full_clean()
+
+    assert "approved_at" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "date_field"),
+    [("sent", "sent_at"), ("approved", "approved_at"), ("withdrawn", "withdrawn_at")],
+)
+def test_database_refuses_a_sign_off_step_without_its_date(status, date_field):
+    quote = QuoteFactory(not_sent=True)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quote.objects.filter(pk=quote.pk).update(status=status, **{date_field: None})

@@ -68,9 +68,11 @@
   function readDefault(el) {
     if (el.type === "checkbox") return el.defaultChecked;
     if (el.tagName === "SELECT") {
-      return Array.from(el.options)
-        .filter((option) => option.defaultSelected)
-        .map((option) => [option.value, option.text]);
+      let chosen = Array.from(el.options).filter((option) => option.defaultSelected);
+      // A single select with no option marked selected (an empty autocomplete) shows
+      // its first one.
+      if (!chosen.length && !el.multiple && el.options.length) chosen = [el.options[0]];
+      return chosen.map((option) => [option.value, option.text]);
     }
     return el.defaultValue;
   }
