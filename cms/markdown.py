@@ -109,7 +109,7 @@ def callout_open(kind: str, title: str = "") -> str:
     """The start of a callout, up to its body; ``title`` is plain text.
 
     The kind is told by a visible label and an icon as well as by colour, and the
-    callout is a note named by its label and title for assistive technology.
+    callout is a region named by its label and title for assistive technology.
     """
     label = CALLOUT_LABELS[kind]
     name = f"{label}: {title}" if title else label
@@ -117,7 +117,7 @@ def callout_open(kind: str, title: str = "") -> str:
     if title:
         heading += f' <span class="callout-title">{html.escape(title)}</span>'
     return (
-        f'<aside class="callout callout-{kind}" role="note" '
+        f'<aside class="callout callout-{kind}" role="region" '
         f'aria-label="{html.escape(name)}"><p class="callout-heading">{heading}</p>'
         '<div class="callout-body">'
     )

@@ -53,7 +53,7 @@ def test_central_callout_placed_by_reference_shows_on_the_page(client, call_999)
     aside = page(client, article).select_one(".prose aside.callout")
 
     assert aside["class"] == ["callout", "callout-urgent"]
-    assert aside["role"] == "note"
+    assert aside["role"] == "region"
     assert aside["aria-label"] == "Urgent: When to call 999"
     assert aside.select_one(".callout-label").get_text() == "Urgent"
     assert aside.select_one(".callout-title").get_text() == "When to call 999"

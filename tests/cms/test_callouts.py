@@ -33,7 +33,7 @@ def test_callout_renders_as_a_named_note_with_label_icon_title_and_body():
     (aside,) = callouts(URGENT)
 
     assert aside["class"] == ["callout", "callout-urgent"]
-    assert aside["role"] == "note"
+    assert aside["role"] == "region"
     assert aside["aria-label"] == "Urgent: When to get help"
     heading = aside.select_one(".callout-heading")
     assert heading.select_one(".callout-label").get_text() == "Urgent"
@@ -174,7 +174,7 @@ def test_colons_in_code_or_without_a_known_kind_make_no_callout(text):
 @pytest.mark.parametrize(
     "text",
     [
-        '<aside class="callout callout-urgent" role="note" aria-label="Urgent" '
+        '<aside class="callout callout-urgent" role="region" aria-label="Urgent" '
         'style="position:fixed" onclick="steal()">Forged</aside>',
         '<aside class="callout callout-tip">Forged</aside>',
         '<div class="callout-body"><p class="callout-heading">Forged</p></div>',
