@@ -9,7 +9,8 @@ class ArticlesConfig(AppConfig):
 
         from . import revisions  # noqa: F401 (registers articles with reversion)
         from .experts import ArticleUsage
-        from .signals import register_signal_handlers
+        from .signals import register_renditions, register_signal_handlers
 
         register_signal_handlers()
+        register_renditions()
         register(ArticleUsage())  # tells the experts app where experts are used

@@ -59,6 +59,12 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Only when you have the expert's go-ahead another way. The quotes are "
         "named in the article's history.",
     )
+    confirm_unpublish = forms.BooleanField(
+        label="Yes, unpublish although these articles link to it",
+        required=False,
+        help_text="Needed only when published articles link to this one: they keep "
+        "the words of their links but lose the links.",
+    )
     review_confirmed = forms.BooleanField(
         label="The reviewer has checked this version",
         required=False,
@@ -73,13 +79,17 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "standfirst", "category", "tags", "hero_image", "hero_alt",
-            "hero_caption", "body", "list_heading", "expires_at", "seo_title",
+            "hero_caption", "hero_focal_x", "hero_focal_y", "body", "list_heading", "expires_at", "seo_title",
             "seo_description", "reviewed_by", "reviewed_at", "next_review_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         article = self.instance
+        # Left empty, the focal point stays in the middle of the image.
+        for name in ("hero_focal_x", "hero_focal_y"):
+            if name in self.fields:
+                self.fields[name].required = False
         self.fields["edit_version"].initial = article.version
         choices = [("", "Save only")]
         for to in allowed_transitions(self.user, article):
@@ -92,6 +102,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["action"].choices = choices
         if article.published_at and article.published_at > timezone.now():
             self.fields["publish_at"].initial = article.published_at
+
+    def clean_hero_focal_x(self):
+        return _centre_if_empty(self.cleaned_data.get("hero_focal_x"))
+
+    def clean_hero_focal_y(self):
+        return _centre_if_empty(self.cleaned_data.get("hero_focal_y"))
 
     def clean(self):
         cleaned = super().clean()
@@ -110,6 +126,8 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error(
                     "comment", "Say what needs changing when you send it back."
                 )
+        if action == Status.UNPUBLISHED and not cleaned.get("confirm_unpublish"):
+            self._check_linking()
         if action == Status.PUBLISHED:
             # The same times the service will use, so it never refuses after saving.
             now = timezone.now()
@@ -166,6 +184,19 @@ class ArticleAdminForm(forms.ModelForm):
         elif not by and not on:
             article.clear_review()
 
+    def _check_linking(self) -> None:
+        """Refuse, once, to unpublish an article that published articles link to."""
+        linking = Article.objects.published().linking_to([self.instance.pk])
+        titles = list(linking.order_by("title").values_list("title", flat=True))
+        if titles:
+            self.add_error(
+                "confirm_unpublish" if "confirm_unpublish" in self.fields else None,
+                "Published articles link to this one: "
+                + "; ".join(f"“{title}”" for title in titles)
+                + ". They will keep the words but lose the link. Tick “Yes, unpublish "
+                "although these articles link to it” to unpublish anyway.",
+            )
+
     def _check_version(self, version):
         """Refuse a save started from an older version; the typed form stays as it is."""
         if not self.instance.pk:
@@ -187,3 +218,7 @@ class ArticleAdminForm(forms.ModelForm):
             "article again in a new tab to see their version, and make your changes there.",
             code="stale",
         )
+
+
+def _centre_if_empty(value):
+    return 50 if value is None else value

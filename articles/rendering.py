@@ -1,7 +1,8 @@
 """Turns an article's stored HTML into the page: markers are filled from live data.
 
-Placed quotes, standard callouts and expert mentions all come from the data when the
-page is shown. The first time an expert appears in an article (a mention, or the
+Placed quotes, standard callouts, expert mentions and links to other articles all come
+from the data when the page is shown. A link goes to the target's current address while
+it is published, and is only its words otherwise, so no page serves a dead link. The first time an expert appears in an article (a mention, or the
 caption of a quote) gives their full name, job title and organisation; later
 appearances give their short name.
 """
@@ -12,17 +13,27 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cms.markdown import block_keys, block_refs, expand_markers, inline_keys, render
+from cms.markdown import (
+    block_keys,
+    block_refs,
+    expand_links,
+    expand_markers,
+    inline_keys,
+    render,
+)
 from experts.models import Expert, Quote
 
 if TYPE_CHECKING:
-    from .models import Callout
+    from .models import ArticleReference, Callout
 
-# A mention inside a heading: the contents list is stored at save and cannot hold it.
-MENTION_IN_HEADING = re.compile(r"<h([2-6])\b[^>]*>(?:(?!</h\1>).)*<cms-inline", re.S)
+# A mention or link inside a heading: the contents list is stored at save and cannot
+# hold it.
+MENTION_IN_HEADING = re.compile(
+    r'<h([2-6])\b[^>]*>(?:(?!</h\1>).)*<cms-inline kind="(?P<kind>[a-z]+)"', re.S
+)
 STRAY_CALLOUT_LINE = re.compile(r"<p>:::[ \t]*(?P<kind>[A-Za-z]*)")
 
 
@@ -49,19 +60,46 @@ def expert_mention(expert: Expert, *, first: bool) -> str:
     return format_html("{}, {}", link, expert.role) if expert.role else link
 
 
+def article_link(reference: "ArticleReference", text: str = "") -> str:
+    """A link to the target's current address while it is published; else the words.
+
+    The words are the writer's ``text``, else the target's title (as last saved, once
+    the target is deleted).
+    """
+    target = reference.target_article
+    words = text or (target.title if target else reference.title)
+    if target is not None and target.is_published():
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), words)
+    return conditional_escape(words)
+
+
 def fill_body(
     rendered_html: str,
     *,
     quotes: Iterable[Quote] = (),
     callouts: Mapping[str, "Callout"] | None = None,
     experts: Mapping[str, Expert] | None = None,
+    links: Mapping[int, "ArticleReference"] | None = None,
     missing: Callable[[str, int | str], str] | None = None,
 ) -> SafeString:
     """Fill every marker, in document order, from the objects given.
 
-    ``callouts`` and ``experts`` are keyed by the reference as written in the body. A
-    marker with nothing given renders as ``missing(kind, ref)``, or as nothing.
+    ``callouts`` and ``experts`` are keyed by the reference as written in the body,
+    ``links`` (article references, their targets fetched) by the linked article's id.
+    A marker with nothing given renders as ``missing(kind, ref)``, or as nothing; an
+    article link with no reference row as its words, or ``missing("article", id)``.
     """
+    links = links or {}
+
+    def link(ref: int, text: str) -> str:
+        if ref in links:
+            return article_link(links[ref], text)
+        if missing:
+            return missing("article", ref) + conditional_escape(text)
+        return conditional_escape(text)
+
+    # Links do not depend on order, and become plain HTML the next pass leaves alone.
+    rendered_html = expand_links(rendered_html, link)
     quotes_by_id = {quote.pk: quote for quote in quotes}
     callouts, experts = callouts or {}, experts or {}
     seen: set[int] = set()
@@ -90,9 +128,14 @@ def expand_quotes(rendered_html: str, quotes: Iterable[Quote]) -> SafeString:
     return fill_body(rendered_html, quotes=quotes)
 
 
-def body_reference_errors(text: str) -> list[str]:
-    """What is wrong with the body's callouts and mentions, one message each; [] if fine."""
-    from .models import Callout  # articles.models imports this module
+def body_reference_errors(text: str, *, deleted_links: Iterable[int] = ()) -> list[str]:
+    """What is wrong with the body's callouts, mentions and links, one message each;
+    [] if fine.
+
+    ``deleted_links`` are linked articles deleted since the body was saved: their words
+    stay on the page, and the link report lists them, so they do not block a save.
+    """
+    from .models import Article, Callout  # articles.models imports this module
 
     rendered = render(text).html
     errors = []
@@ -120,11 +163,24 @@ def body_reference_errors(text: str) -> list[str]:
         for slug in slugs
         if slug not in known
     ]
-    if MENTION_IN_HEADING.search(rendered):
+    ids = [int(key) for key in dict.fromkeys(inline_keys(rendered, "article"))]
+    known = set(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    known |= set(deleted_links)
+    errors += [
+        f"[[article:{pk}]] does not exist. Check the number (search titles with “Link "
+        "to an article”), or remove the link."
+        for pk in ids
+        if pk not in known
+    ]
+    for match in MENTION_IN_HEADING.finditer(rendered):
         errors.append(
-            "Headings cannot mention an expert with [[expert:…]]: type the name instead."
+            "Headings cannot link to an article with [[article:…]]: link from the "
+            "text below instead."
+            if match["kind"] == "article"
+            else "Headings cannot mention an expert with [[expert:…]]: type the name "
+            "instead."
         )
-    return errors
+    return list(dict.fromkeys(errors))
 
 
 def check_quote_refs(text: str, allowed_ids: Iterable[int]) -> None:
@@ -151,7 +207,7 @@ def check_quote_refs(text: str, allowed_ids: Iterable[int]) -> None:
 
 def preview(text: str) -> str:
     """markdownx's live preview: the same renderer and markup as the public page."""
-    from .models import Callout  # articles.models imports this module
+    from .models import Article, ArticleReference, Callout  # imports this module
 
     rendered = render(text).html
     refs = block_refs(rendered, "quote")
@@ -161,12 +217,22 @@ def preview(text: str) -> str:
     callouts = Callout.objects.filter(key__in=keys) if keys else []
     slugs = inline_keys(rendered, "expert")
     experts = Expert.objects.filter(slug__in=slugs) if slugs else []
+    ids = [int(key) for key in inline_keys(rendered, "article")]
+    targets = (
+        Article.objects.filter(pk__in=ids).select_related("category") if ids else []
+    )
 
     def missing(kind: str, ref: int | str) -> str:
         if kind == "quote" and ref in by_id:  # withdrawn
             return (
                 f'<p class="preview-warning" role="alert">[[quote:{ref}]] was '
                 "withdrawn and will not show</p>"
+            )
+        if kind == "article":  # inside a sentence, before the writer's words
+            return format_html(
+                '<mark class="preview-error" role="alert">Unknown article '
+                "[[article:{}]]</mark> ",
+                ref,
             )
         if kind == "expert":  # inside a sentence
             return format_html(
@@ -185,5 +251,9 @@ def preview(text: str) -> str:
         quotes=[quote for quote in quotes if not quote.is_withdrawn],
         callouts={callout.key: callout for callout in callouts},
         experts={expert.slug: expert for expert in experts},
+        links={
+            target.pk: ArticleReference(target_article=target, title=target.title)
+            for target in targets
+        },
         missing=missing,
     )

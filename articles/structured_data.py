@@ -65,7 +65,8 @@ def is_medical_page(article: Article) -> bool:
 
 
 def article_graph(article: Article, absolute: Absolute) -> dict:
-    """The page as ``Article`` or ``MedicalWebPage``, and its numbered list as ``ItemList``."""
+    """The page as ``Article`` or ``MedicalWebPage``, its numbered list as ``ItemList``
+    and its breadcrumb trail as ``BreadcrumbList``."""
     url = absolute(article.get_absolute_url())
     page = {
         "@type": "MedicalWebPage" if is_medical_page(article) else "Article",
@@ -105,9 +106,32 @@ def article_graph(article: Article, absolute: Absolute) -> dict:
                 ],
             }
         )
+    graph.append(breadcrumb_list(article.category, absolute, article))
     return {"@context": "https://schema.org", "@graph": graph}
 
 
 def _iso(moment) -> str:
     """As the page's <time datetime> shows it: local time, ISO 8601."""
     return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def breadcrumb_list(
+    category, absolute: Absolute, article: Article | None = None
+) -> dict:
+    """The page's breadcrumb trail (Home › section › sub-section › article) as a
+    ``BreadcrumbList`` node, the same trail the page shows."""
+    trail = [("Home", absolute("/"))]
+    if category.parent_id:
+        trail.append(
+            (category.parent.name, absolute(category.parent.get_absolute_url()))
+        )
+    trail.append((category.name, absolute(category.get_absolute_url())))
+    if article is not None:
+        trail.append((article.title, absolute(article.get_absolute_url())))
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }

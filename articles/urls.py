@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", feeds.ArticleFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.AtomArticleFeed(), name="feed_atom"),
+    path("feeds/authors/<slug:slug>/rss/", feeds.AuthorFeed(), name="author_feed_rss"),
+    path(
+        "feeds/authors/<slug:slug>/atom/",
+        feeds.AtomAuthorFeed(),
+        name="author_feed_atom",
+    ),
+    path("feeds/<slug:slug>/rss/", feeds.SectionFeed(), name="section_feed_rss"),
+    path("feeds/<slug:slug>/atom/", feeds.AtomSectionFeed(), name="section_feed_atom"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("preview/share/<str:token>/", views.share_preview, name="share_preview"),
     path("<slug:slug>/", views.CategoryDetailView.as_view(), name="category"),

@@ -9,7 +9,16 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from .models import Article, ArticlePath, Author, Category, Tag
+from .models.search import clean_query
 from .previews import PreviewLinkRefused, read_share_token
+
+
+def page_or_404(request, queryset, per_page):
+    """The ``?page=`` asked for; a page that is out of range or not a number is a 404."""
+    try:
+        return Paginator(queryset, per_page).page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
 
 
 class PublishedArticlesMixin:
@@ -20,12 +29,40 @@ class PublishedArticlesMixin:
     def published_articles(self):
         return Article.objects.published().with_related()
 
+    def paginate_queryset(self, queryset, page_size):
+        page = page_or_404(self.request, queryset, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
 
 class HomeView(PublishedArticlesMixin, ListView):
+    """The featured article, the latest (paginated), and a block per section."""
+
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return self.published_articles()
+        self.featured = self.published_articles().featured()
+        articles = self.published_articles()
+        return articles.exclude(pk=self.featured.pk) if self.featured else articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["featured"] = self.featured
+            context["sections"] = Article.objects.published().latest_per_section()
+        return context
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Published articles matching ``?q=``, best first, with highlighted snippets."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q"))
+        return self.published_articles().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -90,18 +127,16 @@ class ArticleListPageMixin(PublishedArticlesMixin):
     """A detail page (section, tag, author) with a paginated list of its published articles."""
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(self.articles_for(self.object), self.paginate_by)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage as exc:
-            raise Http404("No such page.") from exc
+        page = page_or_404(
+            self.request, self.articles_for(self.object), self.paginate_by
+        )
         return super().get_context_data(
             page_obj=page, articles=page.object_list, **kwargs
         )
 
 
 class CategoryDetailView(ArticleListPageMixin, DetailView):
-    queryset = Category.objects.select_related("parent")
+    queryset = Category.objects.select_related("parent").prefetch_related("children")
 
     def articles_for(self, category):
         return self.published_articles().in_section(category)

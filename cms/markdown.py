@@ -5,7 +5,9 @@ Runs when content is saved, never per request. Lines such as ``[[quote:12]]`` or
 markers, and ``[[expert:amara-okafor]]`` inside a sentence becomes a
 ``<cms-inline kind="expert" ref="amara-okafor"></cms-inline>`` marker: an app swaps them
 for live data when it shows the page, so an edited expert, quote or standard callout
-never needs the body re-rendered. ``:::urgent Title`` … ``:::`` around Markdown makes a
+never needs the body re-rendered. ``[[article:123]]`` or ``[[article:123|the writer's
+words]]`` links to another article by its id: an inline marker holding the writer's
+words (escaped text), which the app turns into a link to the article's current address. ``:::urgent Title`` … ``:::`` around Markdown makes a
 callout (kinds: urgent, warning, tip).
 
 Editors cannot forge a marker or a callout: the sanitiser strips any ``cms-block``,
@@ -50,15 +52,24 @@ BLOCK_LINE = re.compile(rf"<p>\[\[(?P<kind>[a-z]+):(?P<ref>{REF})\]\]</p>")
 MARKER = re.compile(
     rf'<cms-block kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})"></cms-block>'
 )
+# An inline marker may hold text: the writer's words of an article link.
 INLINE_MARKER = re.compile(
-    rf'<cms-inline kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})"></cms-inline>'
+    rf'<cms-inline kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})">(?P<text>[^<]*)'
+    r"</cms-inline>"
 )
 ANY_MARKER = re.compile(
     rf'<cms-(?P<tag>block|inline) kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})">'
-    r"</cms-(?P=tag)>"
+    r"[^<]*</cms-(?P=tag)>"
 )
-# Inline references, written inside a sentence: only experts so far.
+LINK_MARKER = re.compile(
+    r'<cms-inline kind="article" ref="(?P<ref>[0-9]+)">(?P<text>[^<]*)</cms-inline>'
+)
+# Inline references, written inside a sentence: experts, and links to articles (with
+# the writer's words after a "|", or none for the article's title).
 MENTION = re.compile(rf"\[\[(?P<kind>expert):(?P<ref>{REF})\]\]")
+ARTICLE_LINK = re.compile(
+    r"\[\[(?P<kind>article):(?P<ref>[0-9]+)(?:\|(?P<text>[^\]]*))?\]\]"
+)
 TAG = re.compile(r"<[^>]+>")
 # A whole tag of sanitised HTML, whose attribute values are always double-quoted.
 WHOLE_TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
@@ -133,10 +144,12 @@ def render(text: str) -> Rendered:
     # Where the syntax found a callout or a mention, it leaves this token for the steps
     # after sanitising; it is new on every render, so no editor can type it.
     token = f"cms{secrets.token_hex(8)}"
-    mentions = re.compile(rf"{token}:(?P<kind>[a-z]+):(?P<ref>{REF}){token}")
+    mentions = re.compile(
+        rf"{token}:(?P<kind>[a-z]+):(?P<ref>{REF})(?::(?P<text>[^<]*?))?{token}"
+    )
 
     def heading_id(value: str, separator: str) -> str:
-        return slugify(mentions.sub(r"\g<ref>", value), separator)
+        return slugify(mentions.sub(_words, value), separator)
 
     md = markdown.Markdown(
         extensions=[
@@ -163,15 +176,18 @@ def render(text: str) -> Rendered:
     toc = [
         {
             "id": entry["id"],
-            "title": html.unescape(
-                TAG.sub("", mentions.sub(r"\g<ref>", entry["name"]))
-            ),
+            "title": html.unescape(TAG.sub("", mentions.sub(_words, entry["name"]))),
         }
         for entry in _flatten(md.toc_tokens)
         if entry["level"] <= 2
     ]
     words = len(html.unescape(TAG.sub(" ", clean)).split())
     return Rendered(html=clean, toc=toc, word_count=words)
+
+
+def _words(m: re.Match) -> str:
+    """A mention's or link's token as plain words: the link's text, else the reference."""
+    return m["text"] or m["ref"]
 
 
 def _ref(ref: str) -> int | str:
@@ -212,6 +228,16 @@ def expand_markers(rendered_html: str, replace) -> str:
     return ANY_MARKER.sub(lambda m: replace(m["kind"], _ref(m["ref"])), rendered_html)
 
 
+def expand_links(rendered_html: str, replace) -> str:
+    """Swap each article link marker for ``replace(id, text)``, which returns HTML.
+
+    ``text`` is the writer's words as plain (unescaped) text, or "" for none.
+    """
+    return LINK_MARKER.sub(
+        lambda m: replace(int(m["ref"]), html.unescape(m["text"])), rendered_html
+    )
+
+
 def _place_callouts(clean: str, token: str) -> str:
     """Turn the callouts' start and end paragraphs into the callout markup."""
     start = re.compile(
@@ -224,14 +250,16 @@ def _place_callouts(clean: str, token: str) -> str:
 
 
 def _place_mentions(clean: str, mentions: re.Pattern) -> str:
-    """Mentions in text become inline markers; one inside an attribute (an image's alt
-    text, say) cannot hold markup, so it becomes its reference as plain text."""
+    """Mentions and links in text become inline markers (a link's words, already
+    escaped, inside); one inside an attribute (an image's alt text, say) cannot hold
+    markup, so it becomes its words or its reference as plain text."""
     pattern = re.compile(rf"{WHOLE_TAG}|{mentions.pattern}")
 
     def replace(m: re.Match) -> str:
         if m["kind"] is None:
-            return mentions.sub(r"\g<ref>", m[0])
-        return f'<cms-inline kind="{m["kind"]}" ref="{m["ref"]}"></cms-inline>'
+            return mentions.sub(_words, m[0])
+        text = m["text"] or ""
+        return f'<cms-inline kind="{m["kind"]}" ref="{m["ref"]}">{text}</cms-inline>'
 
     return pattern.sub(replace, clean)
 
@@ -297,6 +325,23 @@ class _Mentions(InlineProcessor):
         return text, m.start(0), m.end(0)
 
 
+class _ArticleLinks(InlineProcessor):
+    """``[[article:12]]`` or ``[[article:12|words]]``; left as a token holding the words."""
+
+    def __init__(self, token: str):
+        super().__init__(ARTICLE_LINK.pattern)
+        self.token = token
+
+    def handleMatch(self, m, data):
+        text = " ".join((m["text"] or "").split())
+        words = f":{text}" if text else ""
+        return (
+            f"{self.token}:article:{m['ref']}{words}{self.token}",
+            m.start(0),
+            m.end(0),
+        )
+
+
 class _CmsSyntax(Extension):
     def __init__(self, token: str):
         super().__init__()
@@ -309,6 +354,7 @@ class _CmsSyntax(Extension):
         )
         # After code spans (190) and escapes (180), before links (160).
         md.inlinePatterns.register(_Mentions(self.token), "cms_mention", 175)
+        md.inlinePatterns.register(_ArticleLinks(self.token), "cms_article_link", 174)
 
 
 def _flatten(tokens: list[dict]):

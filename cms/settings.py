@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "reversion",
+    "imagekit",
     "cms",
     "experts",
     "articles",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cms.context_processors.site",
+                "articles.context_processors.sections",
             ],
         },
     },
@@ -177,6 +179,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CMS_MAX_IMAGE_BYTES = 15 * 1024 * 1024
 CMS_MAX_IMAGE_PIXELS = 40_000_000
 
+# Image renditions (cms/images.py) are made when an image is saved; a request only
+# builds their URLs and never checks that the files exist.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+
 # markdownx: one renderer for the live preview and the saved page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.preview"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -210,6 +216,10 @@ CMS_SOURCE_MAX_AGE_YEARS = int(os.environ.get("CMS_SOURCE_MAX_AGE_YEARS", "3"))
 # Publishing an article whose quotes the experts have not approved needs an explicit,
 # recorded override by the editor.
 CMS_REQUIRE_QUOTE_APPROVAL = env_bool("CMS_REQUIRE_QUOTE_APPROVAL", True)
+
+# How many items the related-content block shows: curated links first, then the most
+# related published articles fill the rest.
+CMS_RELATED_COUNT = int(os.environ.get("CMS_RELATED_COUNT", "4"))
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,14 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.urls import path
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -30,6 +36,25 @@ def health(request):
         {"status": "ok" if healthy else "error", **checks},
         status=200 if healthy else 503,
     )
+
+
+def robots_txt(request):
+    """Crawlers: everything public, not the admin or previews; where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /markdownx/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page, rendered without the request context: no context processor (and so
+    no database query) can fail while the site is already failing."""
+    html = render_to_string("500.html", {"site_name": settings.CMS_SITE_NAME})
+    return HttpResponseServerError(html)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from articles.models import (
     AuthorLink,
     Callout,
     Category,
+    ExternalLink,
     ListItem,
     RelatedLink,
     Tag,
@@ -211,3 +212,16 @@ class ArticleSourceFactory(factory.django.DjangoModelFactory):
     accessed_on = factory.LazyFunction(
         lambda: timezone.localdate() - timedelta(days=30)
     )
+
+
+class ExternalLinkFactory(factory.django.DjangoModelFactory):
+    """A checked, working external address."""
+
+    class Meta:
+        model = ExternalLink
+
+    url = factory.Sequence(lambda n: f"https://www.nhs.uk/conditions/topic-{n}/")
+    status_code = 200
+    final_url = factory.LazyAttribute(lambda link: link.url)
+    ok = True
+    checked_at = factory.LazyFunction(timezone.now)

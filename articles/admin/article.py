@@ -22,6 +22,7 @@ from ..services import (
     article_unpublish,
     can_edit,
 )
+from .article_links import ArticleLinksMixin
 from .parts import (
     ArticleAuthorInline,
     ArticleQuoteInline,
@@ -93,7 +94,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionViews, VersionAdmin):
+class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -126,6 +127,8 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
         "created_by",
         "modified_at",
         "modified_by",
+        "links_here",
+        "links_out",
     ]
     formfield_overrides = FORMFIELD_OVERRIDES
     inlines = [
@@ -143,6 +146,7 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
             "cms/admin/markdownx-inlines.js",
             "cms/admin/unsaved-changes.js",
             "cms/admin/insert-quote.js",
+            "cms/admin/insert-article-link.js",
         ]
 
     def get_fieldsets(self, request, obj=None):
@@ -161,6 +165,8 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
                 "expires_at",
                 "substantive_update",
                 "override_quote_approval",
+                "confirm_unpublish",
+                "is_featured",
             ]
             review += [
                 "reviewed_by",
@@ -170,10 +176,24 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
             ]
         return [
             (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
-            ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption"]}),
+            (
+                "Hero image",
+                {
+                    "fields": [
+                        "hero_image",
+                        "hero_alt",
+                        "hero_caption",
+                        ("hero_focal_x", "hero_focal_y"),
+                    ]
+                },
+            ),
             ("Body", {"fields": ["body", "list_heading"]}),
             ("Medical review", {"fields": review}),
             ("Workflow", {"fields": workflow}),
+            (
+                "Links",
+                {"classes": ["collapse"], "fields": ["links_here", "links_out"]},
+            ),
             (
                 "Search engines",
                 {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
@@ -260,7 +280,11 @@ class ArticleAdmin(RevisionViews, VersionAdmin):
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        """Asks first when published articles link to the ones chosen."""
+        if confirmation := self.confirm_unpublish(request, queryset):
+            return confirmation
         self._bulk(request, queryset, article_unpublish, "unpublished")
+        return None
 
     def _bulk(self, request, queryset, service, done):
         succeeded = 0

@@ -41,6 +41,10 @@ from .images import HERO_SIZE, ITEM_SIZE, PORTRAIT_SIZE, image_alt, render_image
 # --- Loading -----------------------------------------------------------------------
 
 TOKEN = re.compile(r"\{\{(?P<kind>article|quote):(?P<key>[a-z0-9-]+)\}\}")
+# A Markdown link to another demo article, which can become an [[article:<id>|…]].
+ARTICLE_LINK = re.compile(
+    r"\[(?P<text>[^\]]+)\]\(\{\{article:(?P<key>[a-z0-9-]+)\}\}\)"
+)
 
 
 class _Tally:
@@ -110,8 +114,24 @@ def _article_url(slug: str) -> str:
     )
 
 
-def _resolve(text: str, quotes: dict[str, Quote], placed: list[Quote]) -> str:
-    """Turn {{article:…}} into addresses and {{quote:…}} into [[quote:<id>]] lines."""
+def _resolve(
+    text: str,
+    quotes: dict[str, Quote],
+    placed: list[Quote],
+    linked: dict[str, Article] | None = None,
+) -> str:
+    """Turn {{article:…}} into addresses and {{quote:…}} into [[quote:<id>]] lines.
+
+    A link to an article in ``linked`` (already loaded) becomes [[article:<id>|text]]
+    instead, so it follows the article wherever it moves.
+    """
+    linked = linked or {}
+
+    def link(match: re.Match) -> str:
+        target = linked.get(match["key"])
+        return f"[[article:{target.pk}|{match['text']}]]" if target else match[0]
+
+    text = ARTICLE_LINK.sub(link, text)
 
     def replace(match: re.Match) -> str:
         if match["kind"] == "article":
@@ -262,7 +282,9 @@ def load_demo_content() -> dict:
     articles = {}
     for data in ARTICLES:
         placed: list[Quote] = []
-        body = _resolve(data["body"], quotes, placed)
+        # The flagship links to the articles loaded before it by reference.
+        flagship = (data["category"], data["slug"]) == FLAGSHIP
+        body = _resolve(data["body"], quotes, placed, articles if flagship else None)
         motif, palette, label = data["hero"]
         article = _upsert(
             tally,

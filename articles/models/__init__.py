@@ -7,6 +7,7 @@ from .article import (
 )
 from .blocks import ListItem, RelatedLink
 from .callouts import Callout
+from .links import ExternalLink
 from .paths import ArticlePath
 from .people import Author, AuthorLink
 from .references import ArticleReference
@@ -26,6 +27,7 @@ __all__ = [
     "AuthorLink",
     "Callout",
     "Category",
+    "ExternalLink",
     "ListItem",
     "RelatedLink",
     "Tag",

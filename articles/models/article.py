@@ -1,9 +1,11 @@
 """The article, its one definition of "published", and its ordered bylines and quotes."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -15,13 +17,18 @@ from experts.models import Expert, Quote
 
 from ..rendering import body_reference_errors, fill_body
 from .blocks import RelatedLink
+from .listing import ListingQuerySetMixin
 from .people import Author
 from .references import ArticleReference
+from .related import RelatedItem, related_content
 from .review import MedicalReviewMixin, ReviewQuerySetMixin, hash_body
+from .search import SearchQuerySetMixin, plain_text
 from .sections import Category, Tag
 
 
-class ArticleQuerySet(ReviewQuerySetMixin, models.QuerySet):
+class ArticleQuerySet(
+    SearchQuerySetMixin, ListingQuerySetMixin, ReviewQuerySetMixin, models.QuerySet
+):
     def published(self) -> "ArticleQuerySet":
         """The one definition of public: published, its time reached, not yet expired.
 
@@ -86,7 +93,7 @@ class ArticleQuerySet(ReviewQuerySetMixin, models.QuerySet):
                 Prefetch(
                     "body_references",
                     queryset=ArticleReference.objects.select_related(
-                        "callout", "expert"
+                        "callout", "expert", "target_article__category"
                     ),
                 ),
             )
@@ -101,6 +108,48 @@ class ArticleQuerySet(ReviewQuerySetMixin, models.QuerySet):
 
     def tagged(self, tag: Tag) -> "ArticleQuerySet":
         return self.filter(tags=tag)
+
+    def linking_to(self, targets) -> "ArticleQuerySet":
+        """Articles whose body ([[article:…]]) or curated related links link to any of
+        ``targets`` (articles or ids), the targets themselves left out."""
+        ids = [getattr(target, "pk", target) for target in targets]
+        return (
+            self.filter(
+                Q(body_references__target_article__in=ids)
+                | Q(related_links__target_article__in=ids)
+            )
+            .exclude(pk__in=ids)
+            .distinct()
+        )
+
+    def related_to(
+        self, article: "Article", *, exclude_ids=(), limit: int | None = None
+    ) -> "ArticleQuerySet":
+        """Articles sharing a tag or the section with ``article``, most related first:
+        more shared tags, then the same section, then newest. Never ``article`` itself.
+
+        Reads ``article.tags.all()``, so a prefetched article costs one query.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shared_tags = (
+            Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            if tag_ids
+            else Value(0)
+        )
+        same_section = Case(
+            When(category_id=article.category_id, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        related = (
+            self.exclude(pk=article.pk)
+            .exclude(pk__in=list(exclude_ids))
+            .annotate(shared_tags=shared_tags, same_section=same_section)
+            .filter(Q(shared_tags__gt=0) | Q(same_section=1))
+            .select_related("category")
+            .order_by("-shared_tags", "-same_section", "-published_at", "-pk")
+        )
+        return related[:limit] if limit is not None else related
 
 
 class Article(MedicalReviewMixin, models.Model):
@@ -151,6 +200,19 @@ class Article(MedicalReviewMixin, models.Model):
     hero_caption = models.CharField(
         max_length=250, blank=True, help_text="Shown under the image. Optional."
     )
+    hero_focal_x = models.PositiveSmallIntegerField(
+        "focal point across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the subject is, from the left edge (0) to the right (100). "
+        "Cropped thumbnails on listing pages keep this point in view.",
+    )
+    hero_focal_y = models.PositiveSmallIntegerField(
+        "focal point down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the subject is, from the top (0) to the bottom (100).",
+    )
     body = MarkdownxField(
         help_text="Markdown. Start each section with “## Heading”: H2s make the “In this article” list. "
         "To place an expert quote, add it under Quotes below, then put its reference, "
@@ -160,12 +222,26 @@ class Article(MedicalReviewMixin, models.Model):
         "title is optional) on a line, its text below, then “:::” on a line to close. "
         "To name an expert in a sentence, write [[expert:their-slug]]: the first time an "
         "expert appears gives their full name, job title and organisation, later times "
-        "their short name."
+        "their short name. "
+        "To link to another of our articles, write [[article:123|your words]] (or "
+        "[[article:123]] for its title), or use “Link to an article” to search titles: "
+        "the link follows the article if its address changes."
     )
     body_html = models.TextField(blank=True, editable=False)
     body_hash = models.CharField(max_length=64, blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    # The body as the words readers see: searched, and quoted in search snippets.
+    body_text = models.TextField(blank=True, editable=False)
+    # PostgreSQL full-text vector (title A, standfirst B, tags C, body D), kept current by
+    # signals; its GIN index is created by migration on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
+    is_featured = models.BooleanField(
+        "featured on the home page",
+        default=False,
+        help_text="Show it at the top of the home page. If several are featured, the "
+        "most recently published one is shown; with none, the latest article is.",
+    )
     list_heading = models.CharField(
         max_length=200,
         blank=True,
@@ -268,6 +344,11 @@ class Article(MedicalReviewMixin, models.Model):
                 violation_error_message="Describe the hero image in its alt text.",
             ),
             models.CheckConstraint(
+                condition=Q(hero_focal_x__lte=100, hero_focal_y__lte=100),
+                name="article_hero_focal_in_image",
+                violation_error_message="The focal point is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
                 condition=Q(expires_at__isnull=True)
                 | Q(published_at__isnull=True)
                 | Q(expires_at__gt=models.F("published_at")),
@@ -309,6 +390,7 @@ class Article(MedicalReviewMixin, models.Model):
             rendered.toc,
             rendered.word_count,
         )
+        self.body_text = plain_text(self.body_html)
         self.body_hash = hash_body(self.body)
         adding = self._state.adding
         super().save(*args, **kwargs)
@@ -327,10 +409,25 @@ class Article(MedicalReviewMixin, models.Model):
             )
         if review_errors := self.review_errors():
             raise ValidationError(review_errors)
-        if body_errors := body_reference_errors(self.body):
+        deleted_links = (
+            [
+                int(key)
+                for key in self.body_references.links()
+                .filter(target_article__isnull=True)
+                .values_list("key", flat=True)
+            ]
+            if self.pk
+            else []
+        )
+        if body_errors := body_reference_errors(self.body, deleted_links=deleted_links):
             raise ValidationError({"body": body_errors})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+
+    @property
+    def hero_focal_point(self) -> tuple[int, int]:
+        """(x, y) in percent: where thumbnails of the hero are centred."""
+        return self.hero_focal_x, self.hero_focal_y
 
     def is_published(self) -> bool:
         """Same rule as ArticleQuerySet.published(), for one article."""
@@ -384,7 +481,8 @@ class Article(MedicalReviewMixin, models.Model):
 
     def body_for_page(self):
         """The stored body filled in from live data: quotes from the article's quote
-        list, standard callouts and mentioned experts from its body references.
+        list, standard callouts, mentioned experts and linked articles from its body
+        references.
 
         A withdrawn quote's marker renders as nothing (``for_page`` already leaves
         withdrawn quotes out; the check here covers an article fetched without it).
@@ -399,7 +497,12 @@ class Article(MedicalReviewMixin, models.Model):
             ),
             callouts={ref.key: ref.callout for ref in references if ref.callout_id},
             experts={ref.key: ref.expert for ref in references if ref.expert_id},
+            links={int(ref.key): ref for ref in references if ref.kind == "article"},
         )
+
+    def related_content(self) -> list["RelatedItem"]:
+        """What the related-content block shows (see ``related.related_content``)."""
+        return related_content(self)
 
     def public_related_links(self) -> list["RelatedLink"]:
         """Curated links, minus internal ones whose target is not public."""

@@ -9,6 +9,16 @@ from cms.markdown import render
 from cms.validators import validate_image
 
 
+class RelatedLinkQuerySet(models.QuerySet):
+    def broken(self) -> "RelatedLinkQuerySet":
+        """Curated links in published articles to articles readers cannot see."""
+        from .article import Article  # article.py imports this module
+
+        return self.filter(
+            article__in=Article.objects.published(), target_article__isnull=False
+        ).exclude(target_article__in=Article.objects.published())
+
+
 class RelatedLink(models.Model):
     """A curated link in the related-content block: another article, or an external page."""
 
@@ -38,6 +48,8 @@ class RelatedLink(models.Model):
         help_text="Link text. Defaults to the linked article's headline.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RelatedLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

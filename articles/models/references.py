@@ -1,4 +1,6 @@
-"""The standard callouts and experts an article's body refers to by key."""
+"""What an article's body refers to by key: standard callouts, experts and articles."""
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -8,26 +10,52 @@ from experts.models import Expert
 
 from .callouts import Callout
 
+# An article link is the row with neither a callout nor an expert: its target may have
+# been deleted since (SET_NULL), and the row still holds the key and the title.
+IS_LINK = Q(callout__isnull=True, expert__isnull=True)
+
 
 class ArticleReferenceQuerySet(models.QuerySet):
     def sync_with_body(self, article, *, adding: bool = False) -> None:
         """Make the article's rows match what its stored body refers to now.
 
-        A key that matches no callout or expert gets no row (validation names it); a
-        row whose key is still in the body is kept, so renaming an expert's slug does
-        not break the pages that already mention them.
+        A key that matches no callout, expert or article gets no row (validation names
+        it); a row whose key is still in the body is kept, so renaming an expert's slug
+        or deleting a linked article does not break the pages that already refer to
+        them. Article links store the target's title as it is now, for the words to
+        keep if the target is deleted.
         """
         wanted = {("callout", key) for key in block_keys(article.body_html, "callout")}
         wanted |= {("expert", key) for key in inline_keys(article.body_html, "expert")}
+        wanted |= {
+            ("article", key) for key in inline_keys(article.body_html, "article")
+        }
         if adding and not wanted:
             return
-        have = {(row.kind, row.key): row.pk for row in self.filter(article=article)}
-        stale = [pk for ref, pk in have.items() if ref not in wanted]
+        have = {
+            (row.kind, row.key): row
+            for row in self.filter(article=article).select_related("target_article")
+        }
+        stale = [row.pk for ref, row in have.items() if ref not in wanted]
         if stale:
             self.filter(pk__in=stale).delete()
+        retitled = [
+            row
+            for ref, row in have.items()
+            if ref in wanted
+            and row.target_article_id
+            and row.title != row.target_article.title
+        ]
+        for row in retitled:
+            row.title = row.target_article.title
+        if retitled:
+            self.bulk_update(retitled, ["title"])
         missing = wanted - have.keys()
         callouts = {key for kind, key in missing if kind == "callout"}
         experts = {key for kind, key in missing if kind == "expert"}
+        targets = {int(key) for kind, key in missing if kind == "article"}
+        from .article import Article  # article.py imports this module
+
         self.bulk_create(
             [
                 ArticleReference(article=article, key=callout.key, callout=callout)
@@ -41,14 +69,43 @@ class ArticleReferenceQuerySet(models.QuerySet):
                     Expert.objects.filter(slug__in=experts) if experts else []
                 )
             ]
+            + [
+                ArticleReference(
+                    article=article,
+                    key=str(target.pk),
+                    target_article=target,
+                    title=target.title,
+                )
+                for target in (
+                    Article.objects.filter(pk__in=targets).only("pk", "title")
+                    if targets
+                    else []
+                )
+            ]
+        )
+
+    def links(self) -> "ArticleReferenceQuerySet":
+        """Links to other articles by reference, including ones whose target is gone."""
+        return self.filter(IS_LINK)
+
+    def broken(self) -> "ArticleReferenceQuerySet":
+        """Links in published articles to articles readers cannot see: unpublished,
+        draft, in review, scheduled, expired or deleted."""
+        from .article import Article
+
+        return (
+            self.links()
+            .filter(article__in=Article.objects.published())
+            .exclude(target_article__in=Article.objects.published())
         )
 
 
 class ArticleReference(models.Model):
-    """A standard callout or a mentioned expert that an article's body refers to.
+    """A standard callout, a mentioned expert or a linked article in an article's body.
 
     Kept in step with the body whenever the article is saved, so the page fetches them
-    all in one query, and neither can be deleted while a body still refers to it.
+    all in one query, neither a callout nor an expert can be deleted while a body still
+    refers to it, and "what links here" is a query.
     """
 
     article = models.ForeignKey(
@@ -69,6 +126,20 @@ class ArticleReference(models.Model):
         on_delete=models.PROTECT,
         related_name="article_mentions",
     )
+    target_article = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_references",
+        help_text="The article linked to with [[article:<id>]]; empty once deleted.",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The linked article's title when the body was last saved: the words "
+        "a link without its own text keeps if the article is deleted.",
+    )
 
     objects = ArticleReferenceQuerySet.as_manager()
 
@@ -77,8 +148,13 @@ class ArticleReference(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(callout__isnull=False, expert__isnull=True)
-                | Q(callout__isnull=True, expert__isnull=False),
+                | Q(callout__isnull=True, expert__isnull=False)
+                | IS_LINK,
                 name="article_reference_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_article__isnull=True) | IS_LINK,
+                name="article_reference_link_only_article",
             ),
             models.UniqueConstraint(
                 fields=["article", "key"],
@@ -90,13 +166,111 @@ class ArticleReference(models.Model):
                 condition=Q(expert__isnull=False),
                 name="article_reference_expert_once",
             ),
+            models.UniqueConstraint(
+                fields=["article", "key"],
+                condition=IS_LINK,
+                name="article_reference_article_once",
+            ),
         ]
 
     def __str__(self):
         if self.callout_id:
             return f"{self.article} places the callout [[callout:{self.key}]]"
-        return f"{self.article} mentions [[expert:{self.key}]]"
+        if self.expert_id:
+            return f"{self.article} mentions [[expert:{self.key}]]"
+        return f"{self.article} links to [[article:{self.key}]]"
 
     @property
     def kind(self) -> str:
-        return "callout" if self.callout_id else "expert"
+        if self.callout_id:
+            return "callout"
+        return "expert" if self.expert_id else "article"
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    """A link from one article to another, in its body or its curated related links."""
+
+    article: models.Model  # the article that links
+    target: models.Model | None  # None when the target was deleted
+    text: str  # the target's title (its title when last seen, once deleted)
+    via: str  # "body" (an [[article:…]] reference) or "related" (a curated link)
+
+    @property
+    def target_state(self) -> str:
+        return self.target.state_label if self.target else "Deleted"
+
+    @property
+    def where(self) -> str:
+        return "in the body" if self.via == "body" else "in related links"
+
+
+def _body_link(ref: "ArticleReference") -> InternalLink:
+    target = ref.target_article
+    return InternalLink(
+        article=ref.article,
+        target=target,
+        text=target.title if target else ref.title,
+        via="body",
+    )
+
+
+def _related_link(link) -> InternalLink:
+    return InternalLink(
+        article=link.article, target=link.target_article, text=link.link_title,
+        via="related",
+    )  # fmt: skip
+
+
+def broken_internal_links() -> list[InternalLink]:
+    """Every body reference and curated related link in a published article whose
+    target is not published (or no longer exists), by linking article's title."""
+    from .blocks import RelatedLink
+
+    found = [
+        _body_link(ref)
+        for ref in ArticleReference.objects.broken().select_related(
+            "article__category", "target_article__category"
+        )
+    ] + [
+        _related_link(link)
+        for link in RelatedLink.objects.broken().select_related(
+            "article__category", "target_article__category"
+        )
+    ]
+    return sorted(found, key=lambda link: (link.article.title, link.article.pk))
+
+
+def links_to(article) -> list[InternalLink]:
+    """What links here: every article (any state) linking to ``article``, by title."""
+    from .blocks import RelatedLink
+
+    found = [
+        _body_link(ref)
+        for ref in ArticleReference.objects.filter(
+            target_article=article
+        ).select_related("article__category", "target_article")
+    ] + [
+        _related_link(link)
+        for link in RelatedLink.objects.filter(target_article=article).select_related(
+            "article__category", "target_article"
+        )
+    ]
+    return sorted(found, key=lambda link: (link.article.title, link.article.pk))
+
+
+def links_from(article) -> list[InternalLink]:
+    """What ``article`` links to, body references first (deleted targets included)."""
+    from .blocks import RelatedLink
+
+    return [
+        _body_link(ref)
+        for ref in ArticleReference.objects.links()
+        .filter(article=article)
+        .select_related("article", "target_article__category")
+    ] + [
+        _related_link(link)
+        for link in RelatedLink.objects.filter(
+            article=article, target_article__isnull=False
+        ).select_related("article", "target_article__category")
+    ]

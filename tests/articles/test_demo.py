@@ -119,9 +119,12 @@ def test_flagship_links_to_other_published_demo_articles(flagship):
         article.get_absolute_url()
         for article in Article.objects.published().exclude(pk=flagship.pk)
     }
-    hrefs = re.findall(r'href="([^"]+)"', flagship.body_html)
+    hrefs = re.findall(r'href="([^"]+)"', str(flagship.body_for_page()))
 
     assert len({href for href in hrefs if href in others}) >= 3
+    # Linked by reference, not by pasted address.
+    assert len(list(flagship.body_references.links())) >= 3
+    assert not set(re.findall(r'href="([^"]+)"', flagship.body_html)) & others
     assert len(flagship.related_links.all()) >= 4
     assert any(link.is_external for link in flagship.related_links.all())
     assert all(

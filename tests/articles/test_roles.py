@@ -47,6 +47,7 @@ EDITOR = {
     *crud("articles", "category"),
     *crud("articles", "tag"),
     *crud("articles", "callout", ("add", "change", "delete")),
+    "articles.view_externallink",
     "experts.delete_quote",
 }
 SITE_ADMIN = {

@@ -1,0 +1,140 @@
+"""RSS 2.0 and Atom feeds: the whole site, each section and each author."""
+
+import copy
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from .models import Article, Author, Category
+
+FEED_LENGTH = 20
+
+
+def image_size(image) -> int | None:
+    """The stored file's size in bytes, asked of storage once per file name.
+
+    Uploads never overwrite, so a name always means the same bytes.
+    """
+    key = f"articles:image-size:{image.name}"
+    size = cache.get(key)
+    if size is None:
+        try:
+            size = image.storage.size(image.name)
+        except (OSError, NotImplementedError):
+            return None
+        cache.set(key, size, None)
+    return size
+
+
+class ArticleFeed(Feed):
+    """The site's newest published articles (RSS 2.0)."""
+
+    def title(self, obj=None):
+        return settings.CMS_SITE_NAME
+
+    def link(self, obj=None):
+        return "/"
+
+    def description(self, obj=None):
+        return f"The latest advice from {settings.CMS_SITE_NAME}."
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return self.articles(obj).with_related()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_author_name(self, item):
+        return ", ".join(author.display_name for author in item.byline) or None
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.modified_at
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+    def item_enclosures(self, item):
+        if not item.hero_image:
+            return []
+        size = image_size(item.hero_image)
+        if not size:
+            return []
+        mime_type = mimetypes.guess_type(item.hero_image.name)[0] or "image/jpeg"
+        url = self.request.build_absolute_uri(item.hero_image.url)
+        return [Enclosure(url, str(size), mime_type)]
+
+    def __call__(self, request, *args, **kwargs):
+        # The view is one shared instance: a copy per request holds the request.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+
+class AtomArticleFeed(ArticleFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class SectionFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.CMS_SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} advice."
+
+    def articles(self, obj):
+        return Article.objects.published().in_section(obj)
+
+
+class SectionFeed(SectionFeedMixin, ArticleFeed):
+    pass
+
+
+class AtomSectionFeed(SectionFeedMixin, AtomArticleFeed):
+    pass
+
+
+class AuthorFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.display_name} | {settings.CMS_SITE_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"The latest articles by {obj.display_name}."
+
+    def articles(self, obj):
+        return Article.objects.published().by_author(obj)
+
+
+class AuthorFeed(AuthorFeedMixin, ArticleFeed):
+    pass
+
+
+class AtomAuthorFeed(AuthorFeedMixin, AtomArticleFeed):
+    pass
