@@ -296,12 +296,9 @@ def article_restore(
     values = stored_values(version)
     tag_ids = values.pop("tags", [])
     for name, value in values.items():
-        # Only what differs: setting an image field reads the image's file again.
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
+        setattr(locked, name, value)
     locked.modified_by = by
-    # The stored image name is kept as it was; there is no upload to check.
-    locked.full_clean(exclude=["hero_image"])
+    locked.full_clean()
     left_out = []
     with reversion.create_revision(manage_manually=True):
         locked.save()

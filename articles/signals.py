@@ -74,7 +74,7 @@ def register_renditions() -> None:
         Article,
         "hero_image",
         presets=("hero", "card"),
-        focal=lambda article: article.hero_focal_point,
+        focal_fields=("hero_focal_x", "hero_focal_y"),
     )
     images.register(ListItem, "image", presets=("item",))
     images.register(Author, "photo", presets=("portrait",))

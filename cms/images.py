@@ -1,7 +1,8 @@
 """Responsive renditions of uploaded images, made once when the image is saved.
 
 Each image field that readers see is registered with the presets it is shown in
-(``register``). Saving the row generates every rendition that does not exist yet:
+(``register``). A save that changes the image (or its focal point) generates, once
+the transaction commits, every rendition that does not exist yet:
 several widths, each in WebP and in a JPEG (PNG for PNG and GIF sources) fallback,
 through django-imagekit with its "optimistic" strategy. A request only builds URLs
 from stored sizes (``picture_for``): it never opens an image or checks a file.
@@ -9,10 +10,11 @@ from stored sizes (``picture_for``): it never opens an image or checks a file.
 
 import hashlib
 import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from django.db.models.signals import post_save
+from django.db import transaction
+from django.db.models.signals import post_init, post_save
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.specs import ImageSpec
 from PIL import Image
@@ -139,10 +141,13 @@ class Picture:
 @dataclass(frozen=True)
 class _Registration:
     presets: tuple[str, ...]
-    focal: Callable | None
+    # Names of the (x, y) focal point fields, in percent; () for none.
+    focal_fields: tuple[str, ...] = ()
 
 
 _registry: dict[tuple[str, str], _Registration] = {}
+# Where each instance keeps what its registered images were when loaded or last saved.
+_SEEN = "_cms_images_seen"
 
 
 def fallback_format(name: str) -> str:
@@ -152,8 +157,9 @@ def fallback_format(name: str) -> str:
 
 def focal_point(field_file) -> tuple[int, int]:
     registration = _registry.get(_key(type(field_file.instance), field_file.field.name))
-    if registration and registration.focal:
-        return registration.focal(field_file.instance)
+    if registration and registration.focal_fields:
+        x, y = registration.focal_fields
+        return getattr(field_file.instance, x), getattr(field_file.instance, y)
     return CENTRE
 
 
@@ -224,36 +230,71 @@ def generate_renditions(field_file, presets) -> int:
 
 
 def generate_for_instance(instance) -> int:
-    made = 0
-    for (label, field_name), registration in _registry.items():
-        if label == instance._meta.label_lower:
-            field_file = getattr(instance, field_name)
-            if field_file:
-                made += generate_renditions(field_file, registration.presets)
-    return made
+    """Make every missing rendition of the instance's images; returns how many."""
+    return sum(
+        generate_renditions(getattr(instance, name), registration.presets)
+        for name, registration in _registrations(type(instance))
+        if getattr(instance, name)
+    )
 
 
-def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
+def _state(instance, field_name: str, registration: _Registration):
+    """What the renditions of one image depend on, from the loaded values only (a
+    deferred field is never fetched for this): None when not known."""
+    names = (instance._meta.get_field(field_name).attname, *registration.focal_fields)
+    if any(name not in instance.__dict__ for name in names):
+        return None
+    value = instance.__dict__[names[0]]
+    return (
+        getattr(value, "name", value) or "",
+        *(instance.__dict__[n] for n in names[1:]),
+    )
+
+
+def _registrations(model):
+    label = model._meta.label_lower
+    return [(name, reg) for (key, name), reg in _registry.items() if key == label]
+
+
+def _on_init(sender, instance, **kwargs):
+    instance.__dict__[_SEEN] = {
+        name: _state(instance, name, registration)
+        for name, registration in _registrations(sender)
+    }
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    """Make the renditions of each image that this save changed (a new file, or a new
+    focal point), once the transaction commits: the file may be written only then,
+    and a rolled-back save leaves no renditions behind. An unchanged image is never
+    read."""
     if raw:
         return
-    # A save of other fields only (a workflow step) cannot have changed a rendition.
-    if update_fields is not None:
-        label = sender._meta.label_lower
-        watched = {name for (model, name) in _registry if model == label}
-        if not any(name in watched or "focal" in name for name in update_fields):
-            return
-    generate_for_instance(instance)
+    seen = instance.__dict__.setdefault(_SEEN, {})
+    for name, registration in _registrations(sender):
+        state = _state(instance, name, registration)
+        if state is not None and state == seen.get(name):
+            continue
+        seen[name] = state
+        field_file = getattr(instance, name)
+        if field_file:
+            transaction.on_commit(
+                partial(generate_renditions, field_file, registration.presets),
+                robust=True,
+            )
 
 
-def register(model, field_name: str, presets, focal: Callable | None = None) -> None:
-    """Generate these presets whenever a row of ``model`` is saved with an image.
+def register(model, field_name: str, presets, focal_fields=()) -> None:
+    """Generate these presets whenever a row of ``model`` is saved with a new image.
 
-    ``focal`` returns the (x, y) focal point in percent for an instance.
+    ``focal_fields`` name the fields holding the (x, y) focal point in percent.
     """
-    _registry[_key(model, field_name)] = _Registration(tuple(presets), focal)
-    post_save.connect(
-        _on_save, sender=model, dispatch_uid=f"cms.images.{model._meta.label_lower}"
+    _registry[_key(model, field_name)] = _Registration(
+        tuple(presets), tuple(focal_fields)
     )
+    uid = f"cms.images.{model._meta.label_lower}"
+    post_init.connect(_on_init, sender=model, dispatch_uid=uid)
+    post_save.connect(_on_save, sender=model, dispatch_uid=uid)
 
 
 def registered_fields():

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
+from cms.fields import ImageField
 from cms.markdown import render
-from cms.validators import validate_image
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -51,12 +51,11 @@ class Expert(models.Model):
     )
     bio = MarkdownxField(blank=True, help_text="A short biography in Markdown.")
     bio_html = models.TextField(blank=True, editable=False)
-    photo = models.ImageField(
+    photo = ImageField(
         upload_to="experts/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
-        validators=[validate_image],
         help_text="A head-and-shoulders photo. JPEG, PNG or WebP.",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)

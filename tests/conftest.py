@@ -1,4 +1,6 @@
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +27,35 @@ def _postgres_only(request):
 
         if connection.vendor != "postgresql":
             pytest.skip("needs PostgreSQL (set DATABASE_URL to run it)")
+
+
+@pytest.fixture(scope="session")
+def _demo_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo content, loaded once per session inside a transaction that is rolled
+    back when the session ends. Tests that use it run last (see below), each in a
+    savepoint of its own, so they see the demo as loaded and never each other's
+    changes, and no other test sees the demo at all."""
+    from articles.demo import load_demo_content
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), media:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_demo_content()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_session, db):
+    """The demo site (articles with images, people, quotes, callouts), as loaded."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's own ordering: the demo's session transaction stays open
+    # from the first test that uses it to the end of the session.
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
+from cms.fields import ImageField
 from cms.markdown import render
-from cms.validators import validate_image
 from experts.models import Expert, Quote
 
 from ..rendering import body_reference_errors, fill_body
@@ -182,12 +182,11 @@ class Article(MedicalReviewMixin, models.Model):
     authors = models.ManyToManyField(
         Author, through="ArticleAuthor", related_name="articles"
     )
-    hero_image = models.ImageField(
+    hero_image = ImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="hero_width",
         height_field="hero_height",
-        validators=[validate_image],
         help_text="The main picture at the top. Landscape, at least 1200 pixels wide.",
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)

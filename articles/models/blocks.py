@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from markdownx.models import MarkdownxField
 
+from cms.fields import ImageField
 from cms.markdown import render
-from cms.validators import validate_image
 
 
 class RelatedLinkQuerySet(models.QuerySet):
@@ -116,12 +116,11 @@ class ListItem(models.Model):
     heading = models.CharField(
         max_length=200, help_text='The item name, such as "Cradle cap".'
     )
-    image = models.ImageField(
+    image = ImageField(
         upload_to="articles/items/%Y/%m/",
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        validators=[validate_image],
         help_text="Readers can expand it to full size.",
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)

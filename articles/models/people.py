@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from cms.fields import ImageField
 from cms.markdown import render
-from cms.validators import validate_image
 
 
 class Author(models.Model):
@@ -34,12 +34,11 @@ class Author(models.Model):
         help_text="Shown at the foot of their articles and on their page. Markdown.",
     )
     bio_html = models.TextField(blank=True, editable=False)
-    photo = models.ImageField(
+    photo = ImageField(
         upload_to="authors/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
-        validators=[validate_image],
         help_text="A head-and-shoulders photo. JPEG, PNG or WebP.",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -1,9 +1,6 @@
-import io
-
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
@@ -252,11 +249,7 @@ def test_article_page_query_count_does_not_grow_with_callouts(
     assert len(html.select("aside.callout")) == count
 
 
-def test_demo_flagship_shows_a_central_and_an_inline_callout(
-    client, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo_content", stdout=io.StringIO())
+def test_demo_flagship_shows_a_central_and_an_inline_callout(client, demo):
     category_slug, slug = FLAGSHIP
     flagship = Article.objects.get(category__slug=category_slug, slug=slug)
 

@@ -56,11 +56,6 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo_content", stdout=io.StringIO())
-
-
-@pytest.fixture
 def flagship(demo):
     category_slug, slug = FLAGSHIP
     return Article.objects.for_page().get(category__slug=category_slug, slug=slug)

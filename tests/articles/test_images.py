@@ -20,7 +20,8 @@ from tests.factories import (
     image_file,
 )
 
-pytestmark = pytest.mark.django_db
+# Renditions are made when the saving transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def soup(response):
