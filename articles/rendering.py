@@ -23,6 +23,7 @@ from cms.markdown import (
     expand_markers,
     inline_keys,
     render,
+    stray_references,
 )
 from experts.models import Expert, Quote
 
@@ -81,8 +82,12 @@ def fill_body(
     experts: Mapping[str, Expert] | None = None,
     links: Mapping[int, "ArticleReference"] | None = None,
     missing: Callable[[str, int | str], str] | None = None,
+    seen: set[int] | None = None,
 ) -> SafeString:
     """Fill every marker, in document order, from the objects given.
+
+    ``seen`` holds the ids of experts already named earlier on the page (the body,
+    for a list item's text); it is updated as experts appear.
 
     ``callouts`` and ``experts`` are keyed by the reference as written in the body,
     ``links`` (article references, their targets fetched) by the linked article's id.
@@ -102,7 +107,7 @@ def fill_body(
     rendered_html = expand_links(rendered_html, link)
     quotes_by_id = {quote.pk: quote for quote in quotes}
     callouts, experts = callouts or {}, experts or {}
-    seen: set[int] = set()
+    seen = set() if seen is None else seen
 
     def first_appearance(expert: Expert) -> bool:
         first = expert.pk not in seen
@@ -246,8 +251,8 @@ def preview(text: str) -> str:
             ref,
         )
 
-    return fill_body(
-        rendered,
+    filled = fill_body(
+        _mark_strays(rendered),
         quotes=[quote for quote in quotes if not quote.is_withdrawn],
         callouts={callout.key: callout for callout in callouts},
         experts={expert.slug: expert for expert in experts},
@@ -257,3 +262,30 @@ def preview(text: str) -> str:
         },
         missing=missing,
     )
+    return mark_safe(_warnings(text) + filled)  # noqa: S308
+
+
+def _warnings(text: str) -> str:
+    """What a save would refuse about the text's links, above the preview."""
+    from .addresses import link_articles  # imports models, which import this module
+
+    _, problems = link_articles(text)
+    return "".join(
+        format_html('<p class="preview-error" role="alert">{}</p>', problem)
+        for problem in problems
+    )
+
+
+def _mark_strays(rendered: str) -> str:
+    """Each reference left as typed (a reader would see it), marked as an error."""
+    for literal in dict.fromkeys(stray_references(rendered)):
+        escaped = conditional_escape(literal)
+        rendered = rendered.replace(
+            escaped,
+            format_html(
+                '<mark class="preview-error" role="alert" title="Readers would see '
+                'this as typed: put it on a line of its own, or correct it">{}</mark>',
+                literal,
+            ),
+        )
+    return rendered

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
@@ -70,6 +73,21 @@ MENTION = re.compile(rf"\[\[(?P<kind>expert):(?P<ref>{REF})\]\]")
 ARTICLE_LINK = re.compile(
     r"\[\[(?P<kind>article):(?P<ref>[0-9]+)(?:\|(?P<text>[^\]]*))?\]\]"
 )
+# A reference on a line of its own, even with no blank line around it (indented by
+# four spaces it is code, and left alone).
+REFERENCE_LINE = re.compile(rf"^ {{0,3}}\[\[[a-z]+:{REF}\]\][ \t]*$")
+# What looks like a reference: "[[" a word ":" … "]]", spaces allowed, on one line.
+REFERENCE_LIKE = re.compile(r"\[\[\s*(?P<kind>[A-Za-z]+)\s*:(?P<rest>[^\]\n]*)\]\]")
+BLOCK_KINDS = ("quote", "callout")
+REF_ONLY = re.compile(REF)
+CODE = re.compile(r"<code>.*?</code>", re.S)
+INLINE_KINDS = ("expert", "article")
+REFERENCE_FORMS = {
+    "quote": "[[quote:12]]",
+    "callout": "[[callout:when-to-call-999]]",
+    "expert": "[[expert:their-slug]]",
+    "article": "[[article:123]] or [[article:123|your words]]",
+}
 TAG = re.compile(r"<[^>]+>")
 # A whole tag of sanitised HTML, whose attribute values are always double-quoted.
 WHOLE_TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
@@ -185,6 +203,85 @@ def render(text: str) -> Rendered:
     return Rendered(html=clean, toc=toc, word_count=words)
 
 
+def stray_references(rendered_html: str) -> list[str]:
+    """Each ``[[…]]`` that rendering left as typed text, as written (unescaped): a
+    reader would see it. Markers and attribute values are not text, so not searched."""
+    text = ANY_MARKER.sub(" ", rendered_html)
+    text = html.unescape(TAG.sub(" ", text))
+    return [m[0] for m in REFERENCE_LIKE.finditer(text)]
+
+
+def reference_problems(text: str, *, allowed: tuple[str, ...]) -> list[str]:
+    """Why references in ``text`` would not work in a field that takes ``allowed``
+    kinds, one message each, naming the line; [] when every one works.
+
+    A reference inside a sentence, a heading or a list shows as typed when it must be
+    a block (quotes, callouts); a misspelt one always does.
+    """
+    rendered = render(text).html
+    in_code = set(stray_references("".join(CODE.findall(rendered))))
+    problems = []
+    for literal in dict.fromkeys(stray_references(rendered)):
+        match = REFERENCE_LIKE.match(literal)
+        kind = match["kind"]
+        if literal in in_code:
+            why = "is inside code, where readers would see it as typed: take it out "
+            why += "of the code"
+        elif kind not in REFERENCE_FORMS and allowed:
+            why = f"is not a kind of reference: use {_kinds(allowed)}"
+        elif kind not in allowed:
+            why = _not_taken(allowed)
+        elif kind in BLOCK_KINDS and REF_ONLY.fullmatch(match["rest"]):
+            why = "must be on a line of its own, with nothing else on the line"
+        else:
+            why = f"is not written as a reference: use {REFERENCE_FORMS[kind]}"
+        problems.append(f"{_line_of(text, literal)}“{literal}” {why}.")
+    placed = {m["kind"] for m in ANY_MARKER.finditer(rendered)}
+    problems += [
+        f"{_line_of(text, f'[[{kind}:')}“[[{kind}:…]]” {_not_taken(allowed)}."
+        for kind in sorted(placed - set(allowed))
+    ]
+    return problems
+
+
+def _kinds(allowed: tuple[str, ...]) -> str:
+    forms = [f"[[{kind}:…]]" for kind in allowed]
+    return " or ".join(filter(None, [", ".join(forms[:-1]), forms[-1]]))
+
+
+def _not_taken(allowed: tuple[str, ...]) -> str:
+    if not allowed:
+        return "does not work here: references work only in an article's body"
+    return f"does not work here: this text takes only {_kinds(allowed)}"
+
+
+def _line_of(text: str, literal: str) -> str:
+    """ "Line N: " for the first line holding ``literal`` (or its kind), else ""."""
+    key = REFERENCE_LIKE.match(literal)
+    needles = [literal] + ([f"{key['kind']}:"] if key else [])
+    for needle in needles:
+        for number, line in enumerate((text or "").splitlines(), start=1):
+            if needle in line:
+                return f"Line {number}: "
+    return ""
+
+
+@deconstructible
+class References:
+    """Validator for a Markdown field: only ``allowed`` kinds of reference, and each
+    one written so that it works (see ``reference_problems``)."""
+
+    def __init__(self, *allowed: str):
+        self.allowed = allowed
+
+    def __call__(self, value) -> None:
+        if problems := reference_problems(value, allowed=self.allowed):
+            raise ValidationError(problems, code="references")
+
+    def __eq__(self, other):
+        return isinstance(other, References) and self.allowed == other.allowed
+
+
 def _words(m: re.Match) -> str:
     """A mention's or link's token as plain words: the link's text, else the reference."""
     return m["text"] or m["ref"]
@@ -262,6 +359,20 @@ def _place_mentions(clean: str, mentions: re.Pattern) -> str:
         return f'<cms-inline kind="{m["kind"]}" ref="{m["ref"]}">{text}</cms-inline>'
 
     return pattern.sub(replace, clean)
+
+
+class _ReferenceLines(Preprocessor):
+    """Gives a reference line a paragraph of its own, as if blank lines surrounded it:
+    ``Yawning.⏎[[quote:13]]⏎Then…`` places the quote between two paragraphs."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        result: list[str] = []
+        for line in lines:
+            if REFERENCE_LINE.match(line):
+                result += ["", line.strip(), ""]
+            else:
+                result.append(line)
+        return result
 
 
 class _Callouts(BlockProcessor):
@@ -348,6 +459,8 @@ class _CmsSyntax(Extension):
         self.token = token
 
     def extendMarkdown(self, md):
+        # After fenced code blocks (25) are set aside, so code is left as it is.
+        md.preprocessors.register(_ReferenceLines(md), "cms_reference_lines", 20)
         # After indented code (80), before headings (70) and paragraphs.
         md.parser.blockprocessors.register(
             _Callouts(md.parser, self.token), "cms_callout", 75

@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
-from cms.markdown import render
+from cms.markdown import References, render
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -49,7 +49,11 @@ class Expert(models.Model):
         blank=True,
         help_text='Qualifications shown after the name, such as "MBBS, MRCPCH".',
     )
-    bio = MarkdownxField(blank=True, help_text="A short biography in Markdown.")
+    bio = MarkdownxField(
+        blank=True,
+        help_text="A short biography in Markdown.",
+        validators=[References()],
+    )
     bio_html = models.TextField(blank=True, editable=False)
     photo = ImageField(
         upload_to="experts/",
@@ -116,7 +120,8 @@ class Quote(models.Model):
         help_text="Who said it.",
     )
     text = models.TextField(
-        help_text="The words exactly as approved, without quotation marks."
+        help_text="The words exactly as approved, without quotation marks.",
+        validators=[References()],
     )
     text_html = models.TextField(blank=True, editable=False)
     context = models.CharField(

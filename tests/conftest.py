@@ -35,13 +35,19 @@ def _demo_session(django_db_setup, django_db_blocker, tmp_path_factory):
     back when the session ends. Tests that use it run last (see below), each in a
     savepoint of its own, so they see the demo as loaded and never each other's
     changes, and no other test sees the demo at all."""
+    from django.apps import apps
+
     from articles.demo import load_demo_content
+    from articles.roles import sync_roles
 
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
     with django_db_blocker.unblock(), media:
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            # Transactional tests, which run before these, flush the roles that
+            # migrations made.
+            sync_roles(apps)
             load_demo_content()
             yield
         finally:

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
+from cms.markdown import block_refs
 
 from ..forms import ArticleAdminForm
 from ..models import (
@@ -257,6 +258,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
     def save_related(self, request, form, formsets, change):
         """Inlines first, then the chosen workflow step, all in the admin's transaction."""
         super().save_related(request, form, formsets, change)
+        self._warn_unplaced_quotes(request, form.instance)
         action = form.cleaned_data.get("action")
         if not action:
             return
@@ -273,6 +275,23 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
         )
         form.instance.refresh_from_db()
         self.message_user(request, f"“{article}” is now {article.state_label.lower()}.")
+
+    def _warn_unplaced_quotes(self, request, article):
+        """A quote in the list but nowhere in the body shows nowhere: say so."""
+        placed = set(block_refs(article.body_html, "quote"))
+        unplaced = [
+            row.quote.reference
+            for row in article.article_quotes.all()
+            if row.quote_id not in placed
+        ]
+        if unplaced:
+            self.message_user(
+                request,
+                f"In the Quotes list but placed nowhere in the body, so not shown: "
+                f"{', '.join(unplaced)}. Put each reference on a line of its own "
+                "where the quote belongs, or take it out of the list.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_selected(self, request, queryset):

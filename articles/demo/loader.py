@@ -1,7 +1,8 @@
-"""Creates or updates the demo site idempotently, in one transaction."""
+"""Creates what is missing of the demo site, in one transaction; a reset restores it."""
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -41,14 +42,14 @@ from .images import HERO_SIZE, ITEM_SIZE, PORTRAIT_SIZE, image_alt, render_image
 # --- Loading -----------------------------------------------------------------------
 
 TOKEN = re.compile(r"\{\{(?P<kind>article|quote):(?P<key>[a-z0-9-]+)\}\}")
-# A Markdown link to another demo article, which can become an [[article:<id>|…]].
+# A Markdown link to another demo article, which becomes an [[article:<id>|…]].
 ARTICLE_LINK = re.compile(
     r"\[(?P<text>[^\]]+)\]\(\{\{article:(?P<key>[a-z0-9-]+)\}\}\)"
 )
 
 
 class _Tally:
-    """Counts per model of rows created, changed and removed, and images drawn."""
+    """Counts per model of rows created and restored, and images drawn."""
 
     def __init__(self):
         self.created, self.updated, self.removed = Counter(), Counter(), Counter()
@@ -63,41 +64,86 @@ class _Tally:
         }
 
 
-def _upsert(
-    tally: _Tally, model: type[models.Model], lookup: dict, values: dict, image=None
-):
-    """update_or_create by natural key, validated with full_clean() before one save().
+@dataclass(frozen=True)
+class _Picture:
+    """A demo image: the field and its alt field, a file name and what to draw."""
 
-    ``image`` is ``(field, alt_field, name, motif, palette, size, label)``; the file is
-    drawn only when the row has none, or when its alt text no longer matches.
+    field: str
+    alt_field: str | None
+    name: str
+    motif: str
+    palette: str
+    size: tuple[int, int]
+    label: str = ""
+
+
+def _ensure(
+    tally: _Tally,
+    model: type[models.Model],
+    lookup: dict,
+    values: dict,
+    *,
+    reset: bool,
+    picture: _Picture | None = None,
+) -> tuple[models.Model, bool]:
+    """The row with this natural key: created when missing, otherwise left exactly as
+    it is (someone may have edited it), unless ``reset`` restores the demo's values.
+
+    Returns the row and whether this run wrote it. Validated with full_clean().
     """
     obj = model.objects.filter(**lookup).first()
     created = obj is None
+    if not (created or reset):
+        return obj, False
     if created:
         obj = model(**lookup)
-    changed = False
+    changed = created
     for field, value in values.items():
         if created or getattr(obj, field) != value:
             setattr(obj, field, value)
             changed = True
-    if image:
-        field, alt_field, name, motif, palette, size, label = image
-        alt = image_alt(motif, palette, label) if alt_field else None
-        if not getattr(obj, field) or (alt_field and getattr(obj, alt_field) != alt):
-            data = render_image(motif, palette, size, label)
-            getattr(obj, field).save(name, ContentFile(data, name=name), save=False)
-            tally.images += 1
-            changed = True
-        if alt_field and getattr(obj, alt_field) != alt:
-            setattr(obj, alt_field, alt)
+    if picture:
+        changed = _place_picture(tally, obj, picture) or changed
+    if not changed:
+        return obj, False
     obj.full_clean()
-    obj.save()  # always: re-renders stored HTML with the current renderer
+    obj.save()
     name = str(model._meta.verbose_name_plural)
-    if created:
-        tally.created[name] += 1
-    elif changed:
-        tally.updated[name] += 1
-    return obj
+    (tally.created if created else tally.updated)[name] += 1
+    return obj, True
+
+
+def _place_picture(tally: _Tally, obj: models.Model, picture: _Picture) -> bool:
+    """Point the row at its drawing, written to storage once the transaction commits
+    (a run that fails leaves no files). Returns whether anything changed."""
+    field_file = getattr(obj, picture.field)
+    alt = (
+        image_alt(picture.motif, picture.palette, picture.label)
+        if picture.alt_field
+        else None
+    )
+    if field_file and (not picture.alt_field or getattr(obj, picture.alt_field) == alt):
+        return False
+    field = obj._meta.get_field(picture.field)
+    name = field.generate_filename(obj, picture.name)
+    # The size is known: nothing is drawn or read until the file is written.
+    field_file.name = name
+    setattr(obj, field.width_field, picture.size[0])
+    setattr(obj, field.height_field, picture.size[1])
+    if picture.alt_field:
+        setattr(obj, picture.alt_field, alt)
+    storage = field.storage
+
+    def write():
+        data = render_image(picture.motif, picture.palette, picture.size, picture.label)
+        if storage.exists(name):
+            storage.delete(name)  # the same drawing, or a reset: never a "_abc123" copy
+        storage.save(name, ContentFile(data, name=name))
+
+    # Registered before the row is saved, so it runs before its renditions are made.
+    transaction.on_commit(write)
+    tally.images += 1
+    return True
 
 
 def _prune(tally: _Tally, queryset, keep: list[models.Model]) -> None:
@@ -118,29 +164,23 @@ def _resolve(
     text: str,
     quotes: dict[str, Quote],
     placed: list[Quote],
-    linked: dict[str, Article] | None = None,
+    linked: dict[str, Article] | None,
 ) -> str:
-    """Turn {{article:…}} into addresses and {{quote:…}} into [[quote:<id>]] lines.
-
-    A link to an article in ``linked`` (already loaded) becomes [[article:<id>|text]]
-    instead, so it follows the article wherever it moves.
-    """
-    linked = linked or {}
+    """Turn {{quote:…}} into [[quote:<id>]] lines, and links to other demo articles
+    into [[article:<id>|text]] references (into their words alone while ``linked`` is
+    None: the first pass, before every article exists)."""
 
     def link(match: re.Match) -> str:
-        target = linked.get(match["key"])
-        return f"[[article:{target.pk}|{match['text']}]]" if target else match[0]
+        if linked is None:
+            return match["text"]
+        return f"[[article:{linked[match['key']].pk}|{match['text']}]]"
 
-    text = ARTICLE_LINK.sub(link, text)
+    def quote(match: re.Match) -> str:
+        found = quotes[match["key"]]
+        placed.append(found)
+        return found.reference
 
-    def replace(match: re.Match) -> str:
-        if match["kind"] == "article":
-            return _article_url(match["key"])
-        quote = quotes[match["key"]]
-        placed.append(quote)
-        return quote.reference
-
-    return TOKEN.sub(replace, text)
+    return TOKEN.sub(quote, ARTICLE_LINK.sub(link, text))
 
 
 SOURCE_FIELDS = ["title", "publisher", "url", "published_on", "accessed_on"]
@@ -170,9 +210,15 @@ def flagship_url() -> str:
 
 
 @transaction.atomic
-def load_demo_content() -> dict:
-    """Create or update the demo site; returns counts of what was created or changed."""
+def load_demo_content(*, reset: bool = False) -> dict:
+    """Create whatever part of the demo site is missing; returns counts of what was
+    written. Rows that exist are left as they are (someone may have edited them),
+    with their bylines, quotes, list items and links; ``reset`` restores them all to
+    the demo's content instead."""
     tally = _Tally()
+
+    def ensure(model, lookup, values, picture=None):
+        return _ensure(tally, model, lookup, values, reset=reset, picture=picture)
 
     categories = {}
     for data in CATEGORIES:  # parents come first in the list
@@ -183,18 +229,13 @@ def load_demo_content() -> dict:
             "position": data["position"],
             "requires_medical_review": data.get("requires_medical_review", False),
         }
-        categories[data["slug"]] = _upsert(
-            tally, Category, {"slug": data["slug"]}, values
-        )
+        categories[data["slug"]], _ = ensure(Category, {"slug": data["slug"]}, values)
 
-    tags = {
-        slug: _upsert(tally, Tag, {"slug": slug}, {"name": name}) for slug, name in TAGS
-    }
+    tags = {slug: ensure(Tag, {"slug": slug}, {"name": name})[0] for slug, name in TAGS}
 
     authors = {}
     for data in AUTHORS:
-        author = _upsert(
-            tally,
+        author, written = ensure(
             Author,
             {"slug": data["slug"]},
             {
@@ -203,26 +244,18 @@ def load_demo_content() -> dict:
                 "bio": data["bio"],
                 "is_active": True,
             },
-            image=(
-                "photo",
-                None,
-                f"{data['slug']}.jpg",
-                "portrait",
-                data["palette"],
-                PORTRAIT_SIZE,
-                "",
-            ),
+            _portrait(data),
         )
-        links = [
-            _upsert(
-                tally,
-                AuthorLink,
-                {"author": author, "label": label},
-                {"url": url, "position": position},
-            )
-            for position, (label, url) in enumerate(data["links"])
-        ]
-        _prune(tally, author.links.all(), links)
+        if written:
+            links = [
+                ensure(
+                    AuthorLink,
+                    {"author": author, "label": label},
+                    {"url": url, "position": position},
+                )[0]
+                for position, (label, url) in enumerate(data["links"])
+            ]
+            _prune(tally, author.links.all(), links)
         authors[data["slug"]] = author
 
     experts = {}
@@ -239,25 +272,15 @@ def load_demo_content() -> dict:
                 "bio",
             )
         }
-        experts[data["slug"]] = _upsert(
-            tally,
+        experts[data["slug"]], _ = ensure(
             Expert,
             {"slug": data["slug"]},
             {**values, "is_active": True},
-            image=(
-                "photo",
-                None,
-                f"{data['slug']}.jpg",
-                "portrait",
-                data["palette"],
-                PORTRAIT_SIZE,
-                "",
-            ),
+            _portrait(data),
         )
 
     quotes = {
-        key: _upsert(
-            tally,
+        key: ensure(
             Quote,
             {"expert": experts[expert], "context": _quote_context(key)},
             {
@@ -266,28 +289,24 @@ def load_demo_content() -> dict:
                 "sent_at": QUOTES_SENT_ON,
                 "approved_at": QUOTES_APPROVED_ON,
             },
-        )
+        )[0]
         for key, (expert, text) in QUOTES.items()
     }
 
     # Before the articles: their bodies place these by key.
     for data in CALLOUTS:
-        _upsert(
-            tally,
+        ensure(
             Callout,
             {"key": data["key"]},
             {"title": data["title"], "kind": data["kind"], "body": data["body"]},
         )
 
-    articles = {}
+    # First every article, its links to others as plain words: links need ids.
+    articles, written = {}, []
     for data in ARTICLES:
-        placed: list[Quote] = []
-        # The flagship links to the articles loaded before it by reference.
-        flagship = (data["category"], data["slug"]) == FLAGSHIP
-        body = _resolve(data["body"], quotes, placed, articles if flagship else None)
+        body = _resolve(data["body"], quotes, [], linked=None)
         motif, palette, label = data["hero"]
-        article = _upsert(
-            tally,
+        article, fresh = ensure(
             Article,
             {"category": categories[data["category"]], "slug": data["slug"]},
             {
@@ -303,7 +322,7 @@ def load_demo_content() -> dict:
                 "seo_description": "",
                 **_review_values(data, body, categories, experts),
             },
-            image=(
+            _Picture(
                 "hero_image",
                 "hero_alt",
                 f"{data['slug']}-hero.jpg",
@@ -313,92 +332,112 @@ def load_demo_content() -> dict:
                 label,
             ),
         )
-        article.tags.set([tags[slug] for slug in data["tags"]])
-        byline = _upsert(
-            tally,
-            ArticleAuthor,
-            {"article": article, "author": authors[data["author"]]},
-            {"position": 0},
-        )
-        _prune(tally, article.article_authors.all(), [byline])
-
-        uses = [
-            _upsert(
-                tally,
-                ArticleQuote,
-                {"article": article, "quote": quote},
-                {"position": position},
-            )
-            for position, quote in enumerate(placed, start=1)
-        ]
-        _prune(tally, article.article_quotes.all(), uses)
-
-        items = []
-        for position, item in enumerate(data.get("list_items", []), start=1):
-            item_motif, item_palette = item["image"]
-            items.append(
-                _upsert(
-                    tally,
-                    ListItem,
-                    {"article": article, "position": position},
-                    {
-                        "heading": item["heading"],
-                        "text": _resolve(item["text"], quotes, []),
-                    },
-                    image=(
-                        "image",
-                        "image_alt",
-                        f"{data['slug']}-{position:02d}.jpg",
-                        item_motif,
-                        item_palette,
-                        ITEM_SIZE,
-                        item["heading"],
-                    ),
-                )
-            )
-        _prune(tally, article.list_items.all(), items)
-
-        sources = [
-            _upsert(
-                tally,
-                ArticleSource,
-                {"article": article, "position": position},
-                {key: source[key] for key in SOURCE_FIELDS},
-            )
-            for position, source in enumerate(data.get("sources", []), start=1)
-        ]
-        _prune(tally, article.sources.all(), sources)
         articles[data["slug"]] = article
+        if fresh or reset:
+            written.append((article, data))
 
-    # Related links last: every internal target exists by now.
-    for data in ARTICLES:
-        article = articles[data["slug"]]
-        links = []
-        for position, link in enumerate(data["related"], start=1):
-            if len(link) == 2:
-                label, target = link
-                values = {
-                    "label": label,
-                    "target_article": articles[target],
-                    "url": "",
-                    "title": "",
-                }
-            else:
-                label, url, title = link
-                values = {
-                    "label": label,
-                    "target_article": None,
-                    "url": url,
-                    "title": title,
-                }
-            links.append(
-                _upsert(
-                    tally,
-                    RelatedLink,
-                    {"article": article, "position": position},
-                    values,
-                )
-            )
-        _prune(tally, article.related_links.all(), links)
-
+    # Then the parts of the articles this run wrote, linking by reference throughout.
+    loaded = _Loaded(categories, tags, authors, experts, quotes, articles)
+    for article, data in written:
+        _write_parts(tally, article, data, loaded)
     return tally.as_dict()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The demo's rows by natural key, for the second pass."""
+
+    categories: dict[str, Category]
+    tags: dict[str, Tag]
+    authors: dict[str, Author]
+    experts: dict[str, Expert]
+    quotes: dict[str, Quote]
+    articles: dict[str, Article]
+
+
+def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -> None:
+    """An article's body with its links, and its bylines, quotes, list items, sources
+    and related links, exactly as the demo has them."""
+    placed: list[Quote] = []
+    article.body = _resolve(data["body"], loaded.quotes, placed, loaded.articles)
+    review = _review_values(data, article.body, loaded.categories, loaded.experts)
+    for name, value in review.items():
+        setattr(article, name, value)
+    article.full_clean()
+    article.save()
+    article.tags.set([loaded.tags[slug] for slug in data["tags"]])
+
+    def ensure(model, lookup, values, picture=None):
+        return _ensure(tally, model, lookup, values, reset=True, picture=picture)[0]
+
+    byline = ensure(
+        ArticleAuthor,
+        {"article": article, "author": loaded.authors[data["author"]]},
+        {"position": 0},
+    )
+    _prune(tally, article.article_authors.all(), [byline])
+    uses = [
+        ensure(ArticleQuote, {"article": article, "quote": quote}, {"position": n})
+        for n, quote in enumerate(placed, start=1)
+    ]
+    _prune(tally, article.article_quotes.all(), uses)
+    items = []
+    for position, item in enumerate(data.get("list_items", []), start=1):
+        item_motif, item_palette = item["image"]
+        items.append(
+            ensure(
+                ListItem,
+                {"article": article, "position": position},
+                {
+                    "heading": item["heading"],
+                    "text": _resolve(item["text"], loaded.quotes, [], loaded.articles),
+                },
+                _Picture(
+                    "image",
+                    "image_alt",
+                    f"{data['slug']}-{position:02d}.jpg",
+                    item_motif,
+                    item_palette,
+                    ITEM_SIZE,
+                    item["heading"],
+                ),
+            )
+        )
+    _prune(tally, article.list_items.all(), items)
+    sources = [
+        ensure(
+            ArticleSource,
+            {"article": article, "position": position},
+            {key: source[key] for key in SOURCE_FIELDS},
+        )
+        for position, source in enumerate(data.get("sources", []), start=1)
+    ]
+    _prune(tally, article.sources.all(), sources)
+    links = []
+    for position, link in enumerate(data["related"], start=1):
+        if len(link) == 2:
+            label, target = link
+            values = {
+                "label": label,
+                "target_article": loaded.articles[target],
+                "url": "",
+                "title": "",
+            }
+        else:
+            label, url, title = link
+            values = {
+                "label": label,
+                "target_article": None,
+                "url": url,
+                "title": title,
+            }
+        links.append(
+            ensure(RelatedLink, {"article": article, "position": position}, values)
+        )
+    _prune(tally, article.related_links.all(), links)
+
+
+def _portrait(data: dict) -> _Picture:
+    return _Picture(
+        "photo", None, f"{data['slug']}.jpg", "portrait", data["palette"], PORTRAIT_SIZE
+    )

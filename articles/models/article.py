@@ -12,11 +12,12 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
-from cms.markdown import render
+from cms.markdown import References, render
 from experts.models import Expert, Quote
 
+from ..addresses import link_articles
 from ..rendering import body_reference_errors, fill_body
-from .blocks import RelatedLink
+from .blocks import ListItem, RelatedLink
 from .listing import ListingQuerySetMixin
 from .people import Author
 from .references import ArticleReference
@@ -224,7 +225,8 @@ class Article(MedicalReviewMixin, models.Model):
         "their short name. "
         "To link to another of our articles, write [[article:123|your words]] (or "
         "[[article:123]] for its title), or use “Link to an article” to search titles: "
-        "the link follows the article if its address changes."
+        "the link follows the article if its address changes.",
+        validators=[References("quote", "callout", "expert", "article")],
     )
     body_html = models.TextField(blank=True, editable=False)
     body_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -418,7 +420,11 @@ class Article(MedicalReviewMixin, models.Model):
             if self.pk
             else []
         )
-        if body_errors := body_reference_errors(self.body, deleted_links=deleted_links):
+        self.body, link_errors = link_articles(self.body)
+        body_errors = link_errors + body_reference_errors(
+            self.body, deleted_links=deleted_links
+        )
+        if body_errors:
             raise ValidationError({"body": body_errors})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
@@ -486,9 +492,22 @@ class Article(MedicalReviewMixin, models.Model):
         A withdrawn quote's marker renders as nothing (``for_page`` already leaves
         withdrawn quotes out; the check here covers an article fetched without it).
         """
+        return self._fill(self.body_html, seen=set())
+
+    def numbered_list(self) -> list[tuple["ListItem", str]]:
+        """Each item of the numbered list with its text filled like the body's
+        (experts first named in the body get their short name here)."""
+        seen: set[int] = set()
+        self._fill(self.body_html, seen=seen)
+        return [
+            (item, self._fill(item.text_html, seen=seen))
+            for item in self.list_items.all()
+        ]
+
+    def _fill(self, rendered_html: str, *, seen: set[int]):
         references = self.body_references.all()
         return fill_body(
-            self.body_html,
+            rendered_html,
             quotes=(
                 row.quote
                 for row in self.article_quotes.all()
@@ -497,6 +516,7 @@ class Article(MedicalReviewMixin, models.Model):
             callouts={ref.key: ref.callout for ref in references if ref.callout_id},
             experts={ref.key: ref.expert for ref in references if ref.expert_id},
             links={int(ref.key): ref for ref in references if ref.kind == "article"},
+            seen=seen,
         )
 
     def related_content(self) -> list["RelatedItem"]:

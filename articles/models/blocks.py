@@ -6,7 +6,9 @@ from django.db.models import Q
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
-from cms.markdown import render
+from cms.markdown import References, render
+
+from .references import ArticleReference
 
 
 class RelatedLinkQuerySet(models.QuerySet):
@@ -70,6 +72,22 @@ class RelatedLink(models.Model):
         return f"{self.label}: {self.link_title}"
 
     def clean(self):
+        from ..addresses import site_path, target_of  # imports models
+
+        path = site_path(self.url) if self.url and not self.target_article_id else None
+        if path is not None:
+            # One of our articles typed as an address: linked as the article, so the
+            # link follows it and leaves the page while it is not public.
+            found = target_of(path)
+            if found.article_id is not None:
+                self.target_article_id, self.url = found.article_id, ""
+            elif not found.is_page:
+                raise ValidationError(
+                    {
+                        "url": f"{self.url} is an address on this site, but no "
+                        "article or page is there. Choose the article instead."
+                    }
+                )
         if self.target_article_id and self.url:
             raise ValidationError(
                 "Choose an article or enter an external address, not both."
@@ -130,7 +148,11 @@ class ListItem(models.Model):
         blank=True,
         help_text="Required with an image: describe what it shows.",
     )
-    text = MarkdownxField(help_text="Markdown.")
+    text = MarkdownxField(
+        help_text="Markdown. Link to another of our articles with [[article:123|your "
+        "words]] (or paste its address), and name an expert with [[expert:their-slug]].",
+        validators=[References("expert", "article")],
+    )
     text_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -149,8 +171,20 @@ class ListItem(models.Model):
     def save(self, *args, **kwargs):
         self.text_html = render(self.text).html
         super().save(*args, **kwargs)
+        # Links and mentions in the text are the article's references too.
+        ArticleReference.objects.sync_with_body(self.article)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        ArticleReference.objects.sync_with_body(self.article)
+        return result
 
     def clean(self):
+        from ..addresses import link_articles  # imports models
+
+        self.text, link_errors = link_articles(self.text)
+        if link_errors:
+            raise ValidationError({"text": link_errors})
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {"image_alt": "Describe the image for readers who cannot see it."}

@@ -6,7 +6,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
-from cms.markdown import render
+from cms.markdown import References, render
 
 
 class Author(models.Model):
@@ -32,6 +32,7 @@ class Author(models.Model):
     bio = MarkdownxField(
         blank=True,
         help_text="Shown at the foot of their articles and on their page. Markdown.",
+        validators=[References()],
     )
     bio_html = models.TextField(blank=True, editable=False)
     photo = ImageField(

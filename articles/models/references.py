@@ -17,7 +17,8 @@ IS_LINK = Q(callout__isnull=True, expert__isnull=True)
 
 class ArticleReferenceQuerySet(models.QuerySet):
     def sync_with_body(self, article, *, adding: bool = False) -> None:
-        """Make the article's rows match what its stored body refers to now.
+        """Make the article's rows match what its stored body and list items refer
+        to now.
 
         A key that matches no callout, expert or article gets no row (validation names
         it); a row whose key is still in the body is kept, so renaming an expert's slug
@@ -25,11 +26,17 @@ class ArticleReferenceQuerySet(models.QuerySet):
         them. Article links store the target's title as it is now, for the words to
         keep if the target is deleted.
         """
-        wanted = {("callout", key) for key in block_keys(article.body_html, "callout")}
-        wanted |= {("expert", key) for key in inline_keys(article.body_html, "expert")}
-        wanted |= {
-            ("article", key) for key in inline_keys(article.body_html, "article")
-        }
+        from .blocks import ListItem  # blocks.py imports this module
+
+        texts = [article.body_html]
+        if not adding:
+            texts += ListItem.objects.filter(article=article).values_list(
+                "text_html", flat=True
+            )
+        html = "\n".join(texts)
+        wanted = {("callout", key) for key in block_keys(html, "callout")}
+        wanted |= {("expert", key) for key in inline_keys(html, "expert")}
+        wanted |= {("article", key) for key in inline_keys(html, "article")}
         if adding and not wanted:
             return
         have = {

@@ -520,15 +520,37 @@ def test_article_placing_a_quote_that_does_not_exist_is_refused(admin_client):
 
 
 @pytest.mark.django_db
-def test_quote_reference_inside_a_sentence_needs_no_listed_quote(admin_client):
+def test_quote_reference_inside_a_sentence_is_refused_naming_its_line(admin_client):
     data = article_post_data(
-        body="Paste [[quote:987654]] on its own line to place a quote.",
+        body="Intro.\n\nPaste [[quote:987654]] on its own line to place a quote.",
         **bylines(AuthorFactory()),
     )
 
     response = admin_client.post(ADD_URL, data)
 
+    assert response.status_code == 200
+    assert (
+        "Line 3: “[[quote:987654]]” must be on a line of its own"
+        in response.content.decode()
+    )
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quote_reference_on_its_own_line_inside_a_paragraph_is_placed(admin_client):
+    quote = QuoteFactory()
+    data = article_post_data(
+        body=f"Yawning is normal.\n{quote.reference}\nThen they settle.",
+        **bylines(AuthorFactory()),
+        **quotes(quote),
+    )
+
+    response = admin_client.post(ADD_URL, data)
+
     assert_saved(response)
+    article = Article.objects.get()
+    assert "[[" not in article.body_html
+    assert article.body_html.count("<p>") == 2
 
 
 @pytest.mark.django_db
@@ -754,3 +776,23 @@ def test_author_is_saved_with_a_linked_user(admin_client):
     assert author.user == user
     assert "<em>sleep</em>" in author.bio_html
     assert [link.label for link in author.links.all()] == ["Website"]
+
+
+@pytest.mark.django_db
+def test_a_listed_quote_placed_nowhere_is_saved_with_a_warning(admin_client):
+    placed, unplaced = QuoteFactory(), QuoteFactory()
+    data = article_post_data(
+        body=f"Intro.\n\n{placed.reference}",
+        **bylines(AuthorFactory()),
+        **quotes(placed, unplaced),
+    )
+
+    response = admin_client.post(ADD_URL, data, follow=True)
+
+    assert Article.objects.filter(slug="nappy-rash").exists()
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(
+        f"placed nowhere in the body, so not shown: {unplaced.reference}." in m
+        for m in messages
+    )
+    assert not any(placed.reference in m for m in messages)

@@ -1,6 +1,7 @@
 import io
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -46,6 +47,9 @@ MODELS = [
 ]
 
 
+AUTHOR_SLUG = "esme-dalgleish"
+
+
 def media_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
@@ -61,20 +65,151 @@ def flagship(demo):
     return Article.objects.for_page().get(category__slug=category_slug, slug=slug)
 
 
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_loading_twice_changes_no_rows_and_adds_no_files():
-    call_command("load_demo_content", stdout=io.StringIO())
-    first_counts, first_files = row_counts(), media_files()
-
+def load(**options) -> str:
     out = io.StringIO()
-    call_command("load_demo_content", stdout=out)
+    call_command("load_demo_content", stdout=out, **options)
+    return out.getvalue()
 
-    assert row_counts() == first_counts
-    assert media_files() == first_files
-    assert all(count > 0 for count in first_counts.values())
-    assert "0 rows created" in out.getvalue()
-    assert "0 images drawn" in out.getvalue()
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit (writing image files) when the test's block ends;
+    renditions are left out: they are tested with the images."""
+    with (
+        mock.patch("cms.images.generate_renditions"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        yield
+
+
+@pytest.mark.django_db
+def test_image_files_are_written_once_the_load_commits(
+    settings, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("cms.images.generate_renditions"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        load()
+        assert media_files() == []
+    files = media_files()
+
+    assert len(files) == Article.objects.count() + ListItem.objects.count() + (
+        Author.objects.count() + Expert.objects.count()
+    )
+    for article in Article.objects.all():
+        assert (Path(settings.MEDIA_ROOT) / article.hero_image.name).is_file()
+
+
+@pytest.mark.django_db
+def test_a_second_load_creates_nothing_and_writes_no_file(committed):
+    load()
+    counts, files = row_counts(), media_files()
+
+    output = load()
+
+    assert row_counts() == counts and all(counts.values())
+    assert media_files() == files
+    assert "0 rows created, 0 restored, 0 removed, 0 images drawn" in output
+
+
+@pytest.mark.django_db
+def test_a_failed_load_leaves_no_rows_and_no_files(committed):
+    with (
+        mock.patch(
+            "articles.demo.loader._write_parts", side_effect=RuntimeError("power cut")
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        load()
+
+    assert not any(row_counts().values())
+    assert media_files() == []
+
+
+@pytest.mark.django_db
+def test_loading_after_rows_were_deleted_makes_no_renamed_copies(committed):
+    load()
+    author = Author.objects.get(slug=AUTHOR_SLUG)
+    name = author.photo.name
+    ArticleAuthor.objects.filter(author=author).delete()
+    author.delete()
+
+    load()
+
+    assert Author.objects.get(slug=AUTHOR_SLUG).photo.name == name
+    assert not [path for path in media_files() if "_" in path.stem]
+
+
+def test_content_someone_edited_is_left_alone(demo):
+    flagship = Article.objects.get(slug=FLAGSHIP[1])
+    Article.objects.filter(pk=flagship.pk).update(title="Our own headline")
+    flagship.list_items.order_by("position").first().delete()
+    quote = Quote.objects.first()
+    Quote.objects.filter(pk=quote.pk).update(text="Words as the expert said them.")
+    before = row_counts()
+
+    output = load()
+
+    flagship.refresh_from_db()
+    assert flagship.title == "Our own headline"
+    assert flagship.list_items.count() == 10
+    assert Quote.objects.get(pk=quote.pk).text == "Words as the expert said them."
+    assert row_counts()["ListItem"] == before["ListItem"]
+    assert "0 rows created" in output
+
+
+def test_what_is_missing_is_created_again(demo):
+    Tag.objects.filter(slug="skin").delete()
+
+    output = load()
+
+    assert Tag.objects.filter(slug="skin").exists()
+    assert "1 rows created" in output
+
+
+def test_reset_restores_edited_content_after_confirmation(demo, settings):
+    settings.DEBUG = True
+    flagship = Article.objects.get(slug=FLAGSHIP[1])
+    Article.objects.filter(pk=flagship.pk).update(title="Our own headline")
+    flagship.list_items.order_by("position").first().delete()
+
+    with mock.patch("builtins.input", return_value="yes"):
+        load(reset=True)
+
+    flagship.refresh_from_db()
+    assert flagship.title != "Our own headline"
+    assert flagship.list_items.count() == 11
+
+
+def test_reset_answered_no_changes_nothing(demo, settings):
+    settings.DEBUG = True
+    Article.objects.filter(slug=FLAGSHIP[1]).update(title="Our own headline")
+
+    with (
+        mock.patch("builtins.input", return_value="no"),
+        pytest.raises(CommandError, match="cancelled"),
+    ):
+        load(reset=True)
+
+    assert Article.objects.get(slug=FLAGSHIP[1]).title == "Our own headline"
+
+
+def test_reset_is_refused_with_debug_off(demo, settings):
+    settings.DEBUG = False
+    Article.objects.filter(slug=FLAGSHIP[1]).update(title="Our own headline")
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        load(reset=True, interactive=False)
+
+    assert Article.objects.get(slug=FLAGSHIP[1]).title == "Our own headline"
+
+
+def test_demo_links_between_articles_by_reference_throughout(demo):
+    for article in Article.objects.all():
+        texts = [article.body] + [item.text for item in article.list_items.all()]
+        for text in texts:
+            assert "](/" not in text, article.slug
 
 
 def test_flagship_has_the_reference_shape(flagship):

@@ -1,8 +1,16 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from cms.markdown import block_refs, expand_blocks, render
+from cms.markdown import (
+    References,
+    block_refs,
+    expand_blocks,
+    reference_problems,
+    render,
+    stray_references,
+)
 
 MARKER = '<cms-block kind="quote" ref="12"></cms-block>'
 
@@ -247,3 +255,96 @@ def test_expand_blocks_can_drop_a_marker():
     assert "cms-block" not in expanded
     assert "quote" not in expanded
     assert "Before." in expanded and "After." in expanded
+
+
+# --- References that would reach a reader as typed ---------------------------------
+
+ALL_KINDS = ("quote", "callout", "expert", "article")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yawning.\n[[quote:12]]\nThen they settle.",
+        "- Feeds often\n[[quote:12]]\n- Sleeps a lot",
+        "Yawning.\n   [[quote:12]]   \nThen they settle.",
+    ],
+    ids=["in-a-paragraph", "after-a-list", "indented-a-little"],
+)
+def test_a_reference_on_its_own_line_is_placed_without_blank_lines(text):
+    html = render(text).html
+
+    assert MARKER in html
+    assert "[[" not in html
+    assert reference_problems(text, allowed=ALL_KINDS) == []
+
+
+def test_a_reference_indented_as_code_stays_code():
+    assert "<pre><code>[[quote:12]]" in render("Intro.\n\n    [[quote:12]]").html
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "Intro.\n\nAs she says [[quote:12]] every time.",
+            "Line 3: “[[quote:12]]” must be on a line of its own, with nothing else "
+            "on the line.",
+        ),
+        (
+            "## Rashes [[callout:when-to-call-999]]",
+            "Line 1: “[[callout:when-to-call-999]]” must be on a line of its own, with "
+            "nothing else on the line.",
+        ),
+        (
+            "Read [[article:cradle-cap]].",
+            "Line 1: “[[article:cradle-cap]]” is not written as a reference: use "
+            "[[article:123]] or [[article:123|your words]].",
+        ),
+        (
+            "Ask [[qoute:12]].",
+            "Line 1: “[[qoute:12]]” is not a kind of reference: use [[quote:…]], "
+            "[[callout:…]], [[expert:…]] or [[article:…]].",
+        ),
+        (
+            "Intro.\n\n`[[quote:12]]`",
+            "Line 3: “[[quote:12]]” is inside code, where readers would see it as "
+            "typed: take it out of the code.",
+        ),
+    ],
+    ids=["in-a-sentence", "in-a-heading", "article-by-slug", "misspelt", "in-code"],
+)
+def test_a_reference_a_reader_would_see_as_typed_is_named_with_its_line(text, problem):
+    assert reference_problems(text, allowed=ALL_KINDS) == [problem]
+
+
+def test_a_field_that_takes_no_references_refuses_each_kind():
+    problems = reference_problems(
+        "We spoke to [[expert:amara]].\n\n[[quote:3]]", allowed=()
+    )
+
+    assert problems == [
+        "Line 1: “[[expert:…]]” does not work here: references work only in an "
+        "article's body.",
+        "Line 3: “[[quote:…]]” does not work here: references work only in an "
+        "article's body.",
+    ]
+
+
+def test_references_validator_raises_each_problem():
+    validator = References("expert", "article")
+
+    validator("See [[article:12|our guide]] and [[expert:amara]].")
+    with pytest.raises(ValidationError) as refused:
+        validator("Intro.\n\n[[quote:12]]")
+
+    assert refused.value.messages == [
+        "Line 3: “[[quote:…]]” does not work here: this text takes only "
+        "[[expert:…]] or [[article:…]]."
+    ]
+
+
+def test_stray_references_ignores_markers_and_attributes():
+    html = render("![Rash [[quote:4]]](/a.png)\n\n[[quote:5]]\n\nSee [[x:1]].").html
+
+    assert stray_references(html) == ["[[x:1]]"]

@@ -1,4 +1,5 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.factories import QuoteFactory, UserFactory, image_file
@@ -150,3 +151,28 @@ def test_image_upload_stores_the_image_for_staff(staff_client, settings):
     assert response.status_code == 200
     assert "![](" in response.json()["image_code"]
     assert any(settings.MEDIA_ROOT.rglob("*.png"))
+
+
+@pytest.mark.django_db
+def test_markdown_preview_marks_a_reference_readers_would_see_as_typed(staff_client):
+    response = staff_client.post(
+        PREVIEW_URL, {"content": "As she says [[quote:12]] every time."}
+    )
+
+    mark = BeautifulSoup(response.content, "html.parser").select_one(
+        "mark.preview-error"
+    )
+    assert mark.get_text() == "[[quote:12]]"
+    assert mark["role"] == "alert"
+
+
+@pytest.mark.django_db
+def test_markdown_preview_warns_of_a_site_address_with_nothing_there(staff_client):
+    response = staff_client.post(
+        PREVIEW_URL, {"content": "See [this](/baby-health/nowhere/)."}
+    )
+
+    warning = BeautifulSoup(response.content, "html.parser").select_one(
+        "p.preview-error"
+    )
+    assert "/baby-health/nowhere/ is an address on this site" in warning.get_text()

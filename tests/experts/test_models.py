@@ -317,3 +317,15 @@ def test_database_refuses_a_sign_off_step_without_its_date(status, date_field):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Quote.objects.filter(pk=quote.pk).update(status=status, **{date_field: None})
+
+
+@pytest.mark.django_db
+def test_an_experts_bio_takes_no_references():
+    expert = ExpertFactory.build(bio="Quoted in [[article:12|our guide]].")
+
+    with pytest.raises(ValidationError) as refused:
+        expert.full_clean()
+
+    assert "references work only in an article's body" in str(
+        refused.value.message_dict["bio"]
+    )
