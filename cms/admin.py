@@ -1,11 +1,18 @@
-"""User admin for site admins: they manage logins and roles, but cannot escalate."""
+"""User admin for site admins: logins get roles and a set-password email; no one but a
+superuser changes their own roles, and every role change is listed."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
-from articles.roles import ROLES
+from . import roles
+from .accounts import send_set_password_email
 
 User = get_user_model()
 
@@ -13,20 +20,66 @@ User = get_user_model()
 # INSTALLED_APPS); this one replaces it.
 admin.site.unregister(User)
 
+STAFF_HELP = (
+    "Follows the roles: a login with a role can sign in to the admin, one with none "
+    "cannot."
+)
+
+
+class NewLoginForm(forms.ModelForm):
+    """A new login: who it is and its roles. No password: they choose their own from
+    the emailed link."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "groups"]
+        labels = {"groups": "Roles"}
+        help_texts = {
+            "email": "They are sent a link to choose their password here.",
+            "groups": "What they may do. A login with a role can sign in at once.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def save(self, commit=True):
+        self.instance.set_unusable_password()
+        return super().save(commit)
+
 
 @admin.register(User)
 class NewsroomUserAdmin(UserAdmin):
     """Only a superuser grants superuser status, single permissions or other groups."""
 
+    add_form = NewLoginForm
+    add_form_template = None
+    add_fieldsets = [
+        (None, {"fields": ["username", "first_name", "last_name", "email", "groups"]})
+    ]
+    list_display = ["username", "email", "first_name", "last_name", "role_names"]
+    actions = ["send_set_password_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fieldsets = [list(part) for part in super().get_fieldsets(request, obj)]
+        fieldsets.insert(-1, ["Role history", {"fields": ["role_history"]}])
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "role_history"]
+        if obj is not None:
+            readonly.append("is_staff")
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["groups", "is_active"]
         return readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=ROLES)
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.names())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -37,12 +90,77 @@ class NewsroomUserAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
+        if obj is not None and obj.pk == request.user.pk:
+            return False
         return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, *args, **kwargs):
+        with roles.changed_by(request.user):
+            return super().changeform_view(request, *args, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         """Keep groups a site admin cannot see: the form only offers the roles."""
         hidden = []
         if change and not request.user.is_superuser:
-            hidden = list(form.instance.groups.exclude(name__in=ROLES))
+            hidden = list(form.instance.groups.exclude(name__in=roles.names()))
         super().save_related(request, form, formsets, change)
         form.instance.groups.add(*hidden)
+        if not change:
+            user = form.instance
+            transaction.on_commit(lambda: send_set_password_email(user, request))
+            self.message_user(
+                request,
+                f"A link to choose a password is on its way to {user.email}.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Email a link to choose a new password", permissions=["change"]
+    )
+    def send_set_password_link(self, request, queryset):
+        sent = [user for user in queryset if user.email and user.is_active]
+        for user in sent:
+            send_set_password_email(user, request)
+        self.message_user(
+            request,
+            f"Set-password links sent to {len(sent)} login(s)."
+            + (
+                " Logins without an email address or inactive were skipped."
+                if len(sent) < queryset.count()
+                else ""
+            ),
+            messages.SUCCESS,
+        )
+
+    @admin.display(description="Roles")
+    def role_names(self, obj):
+        return (
+            ", ".join(g.name for g in obj.groups.all() if g.name in roles.names())
+            or "–"
+        )
+
+    @admin.display(description="Role changes")
+    def role_history(self, obj):
+        rows = obj.role_changes.select_related("by") if obj and obj.pk else []
+        if not rows:
+            return "No role changes yet."
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+                (
+                    (
+                        date_format(timezone.localtime(row.at), "j M Y H:i"),
+                        row.by.get_username() if row.by else "Outside the admin",
+                        "Gave" if row.granted else "Took away",
+                        row.role,
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")

@@ -6,6 +6,11 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Site"
 
+    def ready(self):
+        from . import roles
+
+        roles.connect()
+
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the newsroom's site as ``admin.site``."""

@@ -1,12 +1,16 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, SectionSitemap
 from experts.sitemaps import ExpertSitemap
 
+from .accounts import NewsroomPasswordResetForm
 from .views import health, markdownx_urls, robots_txt
 
 sitemaps = {
@@ -19,6 +23,27 @@ sitemaps = {
 handler500 = "cms.views.server_error"
 
 urlpatterns = [
+    # Choosing a password from an emailed link (new logins, forgotten passwords).
+    path(
+        "admin/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=NewsroomPasswordResetForm),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("markdownx/", include(markdownx_urls)),
     path("health/", health, name="health"),
@@ -39,5 +64,12 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # static() adds nothing with DEBUG off, so the route is spelled out.
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )

@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from articles.roles import ROLES
+from cms.roles import names as role_names
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,19 +64,87 @@ def test_site_admin_adds_a_user_to_the_editor_group(client, site_admin, colleagu
     assert list(colleague.groups.all()) == [editor]
 
 
-def test_site_admin_can_create_a_login(client, site_admin):
-    response = client.post(
-        "/admin/auth/user/add/",
+def test_site_admin_creates_a_login_who_chooses_a_password_by_email(
+    client, site_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/auth/user/add/",
+            {
+                "username": "newwriter",
+                "first_name": "Nia",
+                "email": "nia@example.com",
+                "groups": [str(role("Writer").pk)],
+            },
+            follow=True,
+        )
+
+    user = User.objects.get(username="newwriter")
+    assert response.status_code == 200
+    assert "A link to choose a password is on its way to nia@example.com" in (
+        response.content.decode()
+    )
+    assert user.is_staff and not user.has_usable_password()
+    (email,) = mailoutbox
+    assert email.to == ["nia@example.com"]
+    link = re.search(r"http://testserver(/admin/reset/\S+)", email.body)[1]
+
+    client.logout()
+    form_page = client.get(link, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
         {
-            "username": "newwriter",
-            "usable_password": "true",
-            "password1": "a long enough passphrase 42",
-            "password2": "a long enough passphrase 42",
+            "new_password1": "a long enough passphrase 42",
+            "new_password2": "a long enough passphrase 42",
         },
     )
 
+    assert done.status_code == 302
+    assert client.login(username="newwriter", password="a long enough passphrase 42")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_new_login_needs_an_email_address(client, site_admin, mailoutbox):
+    response = client.post(
+        "/admin/auth/user/add/",
+        {"username": "nomail", "groups": [str(role("Writer").pk)]},
+    )
+
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="nomail").exists()
+    assert mailoutbox == []
+
+
+def test_a_login_that_never_chose_a_password_can_ask_for_a_new_link(client, mailoutbox):
+    user = UserFactory(email="late@example.com")
+    user.set_unusable_password()
+    user.save()
+
+    response = client.post(
+        "/admin/password_reset/", {"email": "late@example.com"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert [email.to for email in mailoutbox] == [["late@example.com"]]
+
+
+def test_the_sign_in_page_offers_forgotten_passwords(client):
+    page = client.get("/admin/login/").content.decode()
+
+    assert 'href="/admin/password_reset/"' in page
+
+
+def test_site_admin_emails_a_new_set_password_link(
+    client, site_admin, colleague, mailoutbox
+):
+    response = client.post(
+        CHANGELIST_URL,
+        {"action": "send_set_password_link", "_selected_action": [colleague.pk]},
+    )
+
     assert response.status_code == 302
-    assert User.objects.filter(username="newwriter").exists()
+    assert [email.to for email in mailoutbox] == [[colleague.email]]
 
 
 def test_site_admin_cannot_make_anyone_superuser(client, site_admin, colleague):
@@ -109,7 +179,7 @@ def test_superuser_and_permissions_show_read_only_to_site_admins(
     assert "is_superuser" not in form.fields
     assert "user_permissions" not in form.fields
     assert sorted(form.fields["groups"].queryset.values_list("name", flat=True)) == (
-        sorted(ROLES)
+        sorted(role_names())
     )
 
 

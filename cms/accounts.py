@@ -1,0 +1,42 @@
+"""Logins choose their own passwords: new ones by an emailed link, forgotten ones too."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+
+def send_set_password_email(user, request) -> None:
+    """Email ``user`` a link to choose a password (valid for PASSWORD_RESET_TIMEOUT)."""
+    context = {
+        "email": user.email,
+        "domain": request.get_host(),
+        "site_name": settings.CMS_SITE_NAME,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": request.scheme,
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    PasswordResetForm().send_mail(
+        "registration/new_login_subject.txt",
+        "registration/new_login_email.txt",
+        context,
+        None,
+        user.email,
+    )
+
+
+class NewsroomPasswordResetForm(PasswordResetForm):
+    """Also answers logins that have not chosen a password yet (their link expired)."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in get_user_model()._default_manager.filter(
+                email__iexact=email, is_active=True
+            )
+            if user.email.lower() == email.lower()
+        )
