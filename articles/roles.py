@@ -38,6 +38,7 @@ EDITOR = [
     *_crud("articles", "callout", ("add", "change", "delete")),
     "articles.view_externallink",  # the link report; the checker writes the rows
     "experts.delete_quote",
+    "experts.sign_off_quote",  # sign-off states are set by editors only
 ]
 
 SITE_ADMIN = [

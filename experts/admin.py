@@ -3,13 +3,18 @@ from django.contrib.admin.actions import delete_selected as delete_selected_acti
 from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 
 from .models import Expert, Quote
+from .services import quote_record_sign_off, quote_reopen_sign_off
 from .usage import usage
+
+SIGN_OFF_FIELDS = ["status", "sent_at", "approved_at", "withdrawn_at"]
 
 
 def admin_links(admin_site, objects) -> SafeString:
@@ -130,7 +135,13 @@ class QuoteAdmin(admin.ModelAdmin):
     list_select_related = ["expert"]
     search_fields = ["text", "expert__name", "expert__short_name", "context"]
     autocomplete_fields = ["expert"]
-    readonly_fields = ["reference", "approved_recorded_by", "created_at", "modified_at"]
+    readonly_fields = [
+        "reference",
+        "approved_recorded_by",
+        "sign_off_history",
+        "created_at",
+        "modified_at",
+    ]
     fieldsets = [
         (None, {"fields": ["expert", "text", "context", "reference"]}),
         (
@@ -142,15 +153,29 @@ class QuoteAdmin(admin.ModelAdmin):
                     "approved_at",
                     "approved_recorded_by",
                     "withdrawn_at",
+                    "sign_off_history",
                 ]
             },
         ),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "modified_at"]}),
     ]
+    actions = ["reopen_sign_off"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("expert")
         return usage().with_use_counts(queryset)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only editors record sign-off; words sent or approved change for no one."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_sign_off_permission(request):
+            readonly += SIGN_OFF_FIELDS
+        if obj is not None and not obj.words_are_open:
+            readonly.append("text")
+        return readonly
+
+    def has_sign_off_permission(self, request):
+        return request.user.has_perm("experts.sign_off_quote")
 
     def save_model(self, request, obj, form, change):
         if obj.is_approved and (
@@ -159,8 +184,59 @@ class QuoteAdmin(admin.ModelAdmin):
         ):
             obj.approved_recorded_by = request.user
         super().save_model(request, obj, form, change)
+        quote_record_sign_off(
+            quote=obj,
+            from_status=form.initial.get("status", "") if change else "",
+            by=request.user,
+        )
         if obj.is_withdrawn and "status" in form.changed_data:
             self.report_withdrawal(request, obj)
+
+    @admin.action(
+        description="Reopen sign-off (withdraws the approval so the words can change)",
+        permissions=["sign_off"],
+    )
+    def reopen_sign_off(self, request, queryset):
+        reopened = [
+            quote_reopen_sign_off(quote=quote, by=request.user).reference
+            for quote in queryset.exclude(status=Quote.Status.NOT_SENT)
+        ]
+        if reopened:
+            self.message_user(
+                request,
+                f"Sign-off reopened for {', '.join(reopened)}: the words can be "
+                "changed, then sent to the expert again. Articles placing them keep "
+                "showing them.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, "Those quotes' words are open already.", messages.INFO
+            )
+
+    @admin.display(description="Sign-off record")
+    def sign_off_history(self, obj):
+        rows = obj.sign_offs.select_related("by") if obj and obj.pk else []
+        if not rows:
+            return "No sign-off recorded yet."
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{} → {}{}</td></tr>",
+                (
+                    (
+                        date_format(timezone.localtime(row.at), "j M Y H:i"),
+                        row.by.get_username() if row.by else "–",
+                        row.get_from_status_display() or "New",
+                        row.get_to_status_display(),
+                        f" ({row.note})" if row.note else "",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     def report_withdrawal(self, request, quote):
         """Tell the editor which published pages just lost the quote."""

@@ -168,6 +168,12 @@ class Quote(models.Model):
 
     class Meta:
         ordering = ["expert__name", "-created_at"]
+        permissions = [
+            (
+                "sign_off_quote",
+                "Can record an expert's sign-off of a quote, and reopen it",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(text=""), name="quote_text_not_empty"
@@ -197,6 +203,14 @@ class Quote(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        if not self._state.adding and self.text_is_locked(self.text):
+            raise ValidationError(
+                {
+                    "text": "These words have been sent to the expert or approved, so "
+                    "they cannot change: add a new quote with the new words, or ask "
+                    "an editor to reopen the sign-off."
+                }
+            )
         if self._state.adding and self.expert_id and not self.expert.is_active:
             raise ValidationError(
                 {
@@ -222,6 +236,20 @@ class Quote(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def text_is_locked(self, text: str) -> bool:
+        """True when ``text`` would change words already sent or approved (as stored)."""
+        stored = Quote.objects.filter(pk=self.pk).values("text", "status").first()
+        return bool(
+            stored
+            and stored["status"] != self.Status.NOT_SENT
+            and stored["text"] != text
+        )
+
+    @property
+    def words_are_open(self) -> bool:
+        """Words may change only before they go to the expert."""
+        return self.status == self.Status.NOT_SENT
+
     @property
     def reference(self) -> str:
         """The line a writer puts in an article body to place this quote."""
@@ -245,3 +273,28 @@ class Quote(models.Model):
         }.get(self.status)
         if field and not getattr(self, field):
             setattr(self, field, timezone.localdate())
+
+
+class SignOff(models.Model):
+    """One change of a quote's sign-off: who recorded it, when, from and to."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="sign_offs")
+    from_status = models.CharField(
+        max_length=20, blank=True, choices=Quote.Status.choices
+    )
+    to_status = models.CharField(max_length=20, choices=Quote.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.quote.reference}: {self.get_to_status_display()}"

@@ -49,6 +49,7 @@ EDITOR = {
     *crud("articles", "callout", ("add", "change", "delete")),
     "articles.view_externallink",
     "experts.delete_quote",
+    "experts.sign_off_quote",
 }
 SITE_ADMIN = {
     *crud("auth", "user"),

@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -553,3 +554,120 @@ def test_saving_an_already_withdrawn_quote_does_not_warn_again(admin_client):
     )
 
     assert [level for level, _ in messages_of(response)] == ["success"]
+
+
+# --- Who may change a quote's words and sign-off ---------------------------------
+
+
+def login_as(client, role):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=role.lower().replace(" ", "_"))
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.django_db
+def test_a_writer_cannot_set_a_quotes_sign_off(client):
+    login_as(client, "Writer")
+    quote = QuoteFactory(not_sent=True)
+
+    form = client.get(quote_change_url(quote)).context["adminform"].form
+    response = client.post(
+        quote_change_url(quote),
+        quote_data(quote, status="approved", approved_at="2026-01-02"),
+    )
+
+    assert {"status", "approved_at", "sent_at", "withdrawn_at"}.isdisjoint(form.fields)
+    assert response.status_code == 302
+    assert Quote.objects.get(pk=quote.pk).status == Quote.Status.NOT_SENT
+
+
+@pytest.mark.django_db
+def test_a_writer_corrects_the_words_of_a_quote_not_yet_sent(client):
+    login_as(client, "Writer")
+    quote = QuoteFactory(not_sent=True)
+
+    response = client.post(quote_change_url(quote), quote_data(quote, text="Fixed."))
+
+    assert response.status_code == 302
+    assert Quote.objects.get(pk=quote.pk).text == "Fixed."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["Writer", "Editor"])
+def test_approved_words_change_for_no_one(client, role):
+    login_as(client, role)
+    quote = QuoteFactory(text="As approved.")
+
+    form = client.get(quote_change_url(quote)).context["adminform"].form
+    client.post(quote_change_url(quote), quote_data(quote, text="Rewritten."))
+
+    assert "text" not in form.fields
+    assert Quote.objects.get(pk=quote.pk).text == "As approved."
+
+
+@pytest.mark.django_db
+def test_words_already_sent_cannot_be_changed_by_any_route():
+    quote = QuoteFactory(sent=True)
+    quote.text = "Rewritten in the shell."
+
+    with pytest.raises(ValidationError) as refused:
+        quote.full_clean()
+
+    assert "add a new quote" in str(refused.value.message_dict["text"])
+
+
+@pytest.mark.django_db
+def test_an_editor_reopens_sign_off_which_is_recorded_and_opens_the_words(client):
+    editor = login_as(client, "Editor")
+    quote = QuoteFactory(text="As approved.")
+
+    response = client.post(
+        QUOTE_CHANGELIST_URL,
+        {"action": "reopen_sign_off", "_selected_action": [quote.pk]},
+        follow=True,
+    )
+
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.NOT_SENT
+    assert quote.approved_at is None and quote.approved_recorded_by is None
+    assert f"Sign-off reopened for {quote.reference}" in response.content.decode()
+    (record,) = quote.sign_offs.all()
+    assert (record.from_status, record.to_status, record.by) == (
+        "approved",
+        "not_sent",
+        editor,
+    )
+    client.post(quote_change_url(quote), quote_data(quote, text="New words."))
+    assert Quote.objects.get(pk=quote.pk).text == "New words."
+
+
+@pytest.mark.django_db
+def test_writers_cannot_reopen_sign_off(client):
+    login_as(client, "Writer")
+    quote = QuoteFactory()
+
+    client.post(
+        QUOTE_CHANGELIST_URL,
+        {"action": "reopen_sign_off", "_selected_action": [quote.pk]},
+    )
+
+    assert Quote.objects.get(pk=quote.pk).is_approved
+
+
+@pytest.mark.django_db
+def test_each_sign_off_an_editor_records_is_listed_with_who(client):
+    editor = login_as(client, "Editor")
+    quote = QuoteFactory(not_sent=True)
+
+    client.post(
+        quote_change_url(quote),
+        quote_data(quote, status="sent", sent_at=timezone.localdate().isoformat()),
+    )
+
+    (record,) = quote.sign_offs.all()
+    assert (record.to_status, record.by) == ("sent", editor)
+    page = client.get(quote_change_url(quote)).content.decode()
+    assert "Not yet sent → Sent to the expert" in page
