@@ -60,10 +60,24 @@ def dashboard_for(user) -> dict[str, DashboardList]:
     """
     if not user.has_perm("articles.view_article"):
         return {}
-    articles = Article.objects.all()
+    articles = Article.objects.visible_to(user)
     specs = [
         (
-            articles.drafts_of(user).order_by("-modified_at", "-pk"),
+            articles.owned_by(user).sent_back().order_by("-modified_at", "-pk"),
+            {
+                "state": "sent_back",
+                "title": "Sent back to you",
+                "time_field": "modified_at",
+                "time_label": "Last changed",
+                "empty": "Nothing has been sent back to you.",
+                "see_all": "All sent back",
+                "query": "state=sent_back",
+            },
+        ),
+        (
+            articles.drafts_of(user)
+            .exclude(pk__in=articles.sent_back().values("pk"))
+            .order_by("-modified_at", "-pk"),
             {
                 "state": "draft",
                 "title": "Your drafts",
@@ -74,6 +88,21 @@ def dashboard_for(user) -> dict[str, DashboardList]:
             },
         ),
     ]
+    if not user.has_perm("articles.publish_article"):
+        specs.append(
+            (
+                articles.owned_by(user).in_review().order_by("-modified_at", "-pk"),
+                {
+                    "state": "yours_in_review",
+                    "title": "Yours in review",
+                    "time_field": "modified_at",
+                    "time_label": "Submitted",
+                    "empty": "None of yours is waiting for an editor.",
+                    "see_all": "All in review",
+                    "query": "state=in_review",
+                },
+            )
+        )
     if user.has_perm("articles.publish_article"):
         specs.append(
             (

@@ -109,7 +109,8 @@ def preview(request, pk):
     """Any article, in any state, as its page will look; for staff who may view it."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    return render_preview(request, get_object_or_404(Article.objects.for_page(), pk=pk))
+    articles = Article.objects.visible_to(request.user).for_page()
+    return render_preview(request, get_object_or_404(articles, pk=pk))
 
 
 @private_page

@@ -43,6 +43,7 @@ class StateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("draft", "Draft"),
+            ("sent_back", "Sent back"),
             ("in_review", "In review"),
             ("scheduled", "Scheduled"),
             ("live", "Published (live)"),
@@ -55,6 +56,7 @@ class StateFilter(admin.SimpleListFilter):
         published = queryset.filter(status=Article.Status.PUBLISHED)
         return {
             "draft": lambda: queryset.filter(status=Article.Status.DRAFT),
+            "sent_back": lambda: queryset.sent_back(),
             "in_review": lambda: queryset.filter(status=Article.Status.IN_REVIEW),
             "scheduled": lambda: queryset.scheduled(),
             "live": lambda: queryset.published(),
@@ -153,6 +155,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
     def get_fieldsets(self, request, obj=None):
         workflow = [
             "state",
+            "published_at",
             "editor_note",
             "action",
             "comment",
@@ -204,7 +207,6 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
                 {
                     "classes": ["collapse"],
                     "fields": [
-                        "published_at",
                         "updated_at",
                         "workflow_history",
                         "revisions",
@@ -222,12 +224,36 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         if obj is not None:
-            # preview_links gets only the article; share links must be absolute.
+            # Read-only fields get only the article: share links must be absolute,
+            # and link tables list only what this person may see.
             obj.request_origin = f"{request.scheme}://{request.get_host()}"
+            obj.viewer = request.user
         return form
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts as the writer's own (shown on the empty
+        form only: as posted, it counts as typed, so it is saved)."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        author = getattr(request.user, "author", None)
+        if (
+            isinstance(inline, ArticleAuthorInline)
+            and obj.pk is None
+            and request.method == "GET"
+            and author is not None
+            and author.is_active
+        ):
+            kwargs["initial"] = [{"author": author.pk, "position": 0}]
+        return kwargs
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("article_authors__author")
+        """Writers find only their own articles and live ones, in the list, search,
+        link pickers and every page of an article."""
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .prefetch_related("article_authors__author")
+        )
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -37,6 +37,20 @@ def _links_table(rows: list[InternalLink], *, incoming: bool) -> str:
     )
 
 
+def _visible(obj, rows: list[InternalLink], *, incoming: bool) -> list[InternalLink]:
+    """The rows whose other article the person viewing ``obj`` may see."""
+    other = (lambda link: link.article) if incoming else (lambda link: link.target)
+    ids = {other(link).pk for link in rows if other(link) is not None}
+    viewer = getattr(obj, "viewer", None)
+    if viewer is not None and ids:
+        ids = set(
+            Article.objects.visible_to(viewer)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+    return [link for link in rows if other(link) is None or other(link).pk in ids]
+
+
 def published_linking(targets) -> list[Article]:
     """Published articles linking to any of ``targets``, by title."""
     return list(Article.objects.published().linking_to(targets).order_by("title"))
@@ -51,14 +65,14 @@ class ArticleLinksMixin:
 
     @admin.display(description="What links here")
     def links_here(self, obj):
-        rows = links_to(obj) if obj and obj.pk else []
+        rows = _visible(obj, links_to(obj), incoming=True) if obj and obj.pk else []
         if not rows:
             return "No article links here."
         return _links_table(rows, incoming=True)
 
     @admin.display(description="What it links to")
     def links_out(self, obj):
-        rows = links_from(obj) if obj and obj.pk else []
+        rows = _visible(obj, links_from(obj), incoming=False) if obj and obj.pk else []
         if not rows:
             return "It links to no other article."
         return _links_table(rows, incoming=False)

@@ -5,7 +5,17 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -27,20 +37,21 @@ from .search import SearchQuerySetMixin, plain_text
 from .sections import Category, Tag
 
 
+def is_live() -> Q:
+    """The one definition of public, as a filter: published, its time reached, not
+    yet expired. Scheduling and expiry are just times compared with now."""
+    now = timezone.now()
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=now) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
 class ArticleQuerySet(
     SearchQuerySetMixin, ListingQuerySetMixin, ReviewQuerySetMixin, models.QuerySet
 ):
     def published(self) -> "ArticleQuerySet":
-        """The one definition of public: published, its time reached, not yet expired.
-
-        Scheduling and expiry are just times compared with now: no job has to run.
-        """
-        now = timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-        )
+        """What readers see (``is_live``)."""
+        return self.filter(is_live())
 
     def scheduled(self) -> "ArticleQuerySet":
         """Published with a time still in the future."""
@@ -52,9 +63,34 @@ class ArticleQuerySet(
         """Articles the user created or has a byline on."""
         return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
 
+    def visible_to(self, user) -> "ArticleQuerySet":
+        """What someone may read in the admin and in previews: everything for those
+        who edit anyone's work; otherwise their own articles and live ones, so one
+        freelancer never sees another's draft or embargoed (scheduled) piece."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        byline = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | Exists(byline) | is_live())
+
     def drafts_of(self, user) -> "ArticleQuerySet":
         """Drafts the user created or has a byline on."""
         return self.owned_by(user).filter(status=Article.Status.DRAFT)
+
+    def sent_back(self) -> "ArticleQuerySet":
+        """Drafts an editor sent back, with the editor's ``send_back_comment`` and
+        ``sent_back_by`` (username) from that step."""
+        last = ArticleTransition.objects.filter(article=OuterRef("pk")).order_by(
+            "-at", "-pk"
+        )
+        return (
+            self.filter(status=Article.Status.DRAFT)
+            .annotate(
+                last_from=Subquery(last.values("from_status")[:1]),
+                send_back_comment=Subquery(last.values("comment")[:1]),
+                sent_back_by=Subquery(last.values("by__username")[:1]),
+            )
+            .filter(last_from=Article.Status.IN_REVIEW)
+        )
 
     def in_review(self) -> "ArticleQuerySet":
         """Submitted by a writer and waiting for an editor."""

@@ -1,7 +1,10 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import (
     Article,
@@ -796,3 +799,43 @@ def test_a_listed_quote_placed_nowhere_is_saved_with_a_warning(admin_client):
         for m in messages
     )
     assert not any(placed.reference in m for m in messages)
+
+
+@pytest.mark.django_db
+def test_a_new_articles_byline_starts_as_the_writers_own(client):
+    from django.contrib.auth.models import Group
+
+    from tests.html_forms import form_fields
+
+    writer = UserFactory(username="wren")
+    writer.groups.add(Group.objects.get(name="Writer"))
+    author = AuthorFactory(user=writer)
+    client.force_login(writer)
+
+    data = form_fields(client.get(ADD_URL).content.decode())
+    data.update(
+        title=["Teething"],
+        slug=["teething"],
+        standfirst=["What helps."],
+        category=[str(CategoryFactory().pk)],
+        body=["## Signs\n\nDribbling."],
+        _save=["Save"],
+    )
+    response = client.post(ADD_URL, data)
+
+    assert_saved(response)
+    assert Article.objects.get(slug="teething").byline == [author]
+
+
+@pytest.mark.django_db
+def test_a_published_articles_change_page_shows_when_it_was_published(admin_client):
+    article = ArticleFactory(published=True)
+
+    page = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+
+    workflow = BeautifulSoup(page.content, "html.parser").select_one(
+        ".field-published_at"
+    )
+    local = timezone.localtime(article.published_at)
+    assert workflow.find_parent("fieldset").select_one("h2").get_text() == "Workflow"
+    assert date_format(local, "DATETIME_FORMAT") in workflow.get_text()

@@ -55,9 +55,11 @@ def draft():
 
 @pytest.fixture
 def viewer(client):
-    """Staff who may view articles, logged in."""
+    """Staff who may read anyone's articles, logged in."""
     user = UserFactory(staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_article", "edit_any_article"])
+    )
     client.force_login(user)
     return client
 

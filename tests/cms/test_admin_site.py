@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from articles.dashboard import dashboard_for
 from articles.models import Article
+from articles.services import article_send_back, article_submit
 from cms.admin_site import NewsroomAdminSite
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
@@ -174,14 +175,40 @@ def test_someone_who_cannot_see_articles_gets_no_dashboard(client):
 
 
 def test_dashboard_lists_follow_the_users_permissions(writer, editor):
-    assert list(dashboard_for(writer)) == ["draft", "scheduled", "live"]
+    assert list(dashboard_for(writer)) == [
+        "sent_back",
+        "draft",
+        "yours_in_review",
+        "scheduled",
+        "live",
+    ]
     assert list(dashboard_for(editor)) == [
+        "sent_back",
         "draft",
         "in_review",
         "review_due",
         "scheduled",
         "live",
     ]
+
+
+def test_a_writer_finds_what_was_sent_back_with_the_editors_comment(client, writer):
+    AuthorFactory(user=writer)
+    article = ArticleFactory(title="Teething myths", authors=[writer.author])
+    editor = UserFactory(superuser=True, username="eddie")
+    article_submit(article=article, by=writer)
+    article_send_back(article=article, by=editor, comment="Add a source for gels.")
+    submitted = ArticleFactory(title="Sleep regressions", authors=[writer.author])
+    article_submit(article=submitted, by=writer)
+    client.force_login(writer)
+
+    response = client.get(INDEX_URL)
+
+    sent_back = block(response, "sent_back")
+    assert "Teething myths" in sent_back and "Sent back" in sent_back
+    assert "eddie:</strong> Add a source for gels." in sent_back
+    assert "Teething myths" not in block(response, "draft")
+    assert "Sleep regressions" in block(response, "yours_in_review")
 
 
 def fill(editor, n: int) -> None:
@@ -200,8 +227,8 @@ def test_start_page_queries_do_not_grow_with_articles(
     fill(editor, per_list)
     client.force_login(editor)
 
-    # Session, user, permissions, the dashboard (1 count + 4 lists), recent actions.
-    with django_assert_max_num_queries(10):
+    # Session, user, permissions, the dashboard (1 count + 5 lists), recent actions.
+    with django_assert_max_num_queries(11):
         response = client.get(INDEX_URL)
 
     assert f"({per_list})" in block(response, "draft")
