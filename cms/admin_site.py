@@ -1,6 +1,146 @@
-"""The admin site, with a start page that shows each person their work."""
+"""The admin site: a start page that shows each person their work, and checks on what
+staff post that every ModelAdmin gets, so malformed input is a form message or a 4xx."""
 
+from functools import cache
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def is_value_of(field, value) -> bool:
+    """Whether a posted ``value`` can be looked up in ``field`` without a database
+    error: one that is not a number, or out of range, for an integer key is not."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAutocompleteMixin:
+    """A posted value that cannot be a key of the related model renders as nothing
+    chosen; Django's widget looks it up, and the form that reports it fails (a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(
+            getattr(self.field.remote_field, "field_name", None) or opts.pk.name
+        )
+        usable = [item for item in value if is_value_of(target, item)]
+        return super().optgroups(name, usable, attr)
+
+
+class CheckedAutocompleteSelect(CheckedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(
+    CheckedAutocompleteMixin, AutocompleteSelectMultiple
+):
+    pass
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id its key cannot hold before looking the ids up together: on
+    SQLite an id past 64 bits fails that query (OverflowError) instead of matching
+    nothing."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value:
+            if not is_value_of(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
+class MultilineField(forms.CharField):
+    """Text from a textarea, its line breaks stored as "\n": browsers send "\r\n",
+    and a form saved unchanged must leave the text as it was."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class CheckedFormsMixin:
+    """For every ModelAdmin and inline: related-object fields that survive junk, and
+    text that keeps its line breaks as stored."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", MultilineField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CheckedModelAdminMixin(CheckedFormsMixin):
+    """Every registered ModelAdmin gets this (see ``NewsroomAdminSite.register``):
+    checked forms for itself and its inlines, checked ids for its actions and
+    object pages."""
+
+    def get_inlines(self, request, obj):
+        return [
+            with_mixin(CheckedFormsMixin, inline)
+            for inline in super().get_inlines(request, obj)
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        """An empty ``_to_field`` means the primary key, as a missing one does;
+        Django looks for a field named "" (a 500)."""
+        return super().get_object(request, object_id, from_field or None)
+
+    def response_action(self, request, queryset):
+        """Ticked ids that cannot be a primary key select nothing, as an unknown id
+        does, instead of failing the action's query."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        pk = self.model._meta.pk
+        usable = [value for value in selected if is_value_of(pk, value)]
+        if usable != selected:
+            # Django's response_action reads the ids from request.POST itself; with
+            # none left it answers "Items must be selected…" as for an empty choice.
+            data = request.POST.copy()
+            data.setlist(helpers.ACTION_CHECKBOX_NAME, usable)
+            request.POST = data
+        return super().response_action(request, queryset)
+
+
+@cache
+def with_mixin(mixin: type, admin_class: type) -> type:
+    """``admin_class`` with ``mixin`` in front, the same class each time it is asked."""
+    if issubclass(admin_class, mixin):
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (mixin, admin_class),
+        {"__module__": admin_class.__module__},
+    )
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -8,9 +148,21 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = "Newsroom admin"
     index_title = "Content"
 
-    def index(self, request, extra_context=None):
-        # Imported here: this module loads while the app registry is still filling.
-        from articles.dashboard import dashboard_for
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin, ours and other apps' alike, checks what staff post."""
+        admin_class = with_mixin(
+            CheckedModelAdminMixin, admin_class or admin.ModelAdmin
+        )
+        super().register(model_or_iterable, admin_class, **options)
 
-        context = {"dashboard": dashboard_for(request.user), **(extra_context or {})}
+    # What the start page shows a person: set by an app (see ``show_on_start_page``).
+    start_page = None
+
+    def show_on_start_page(self, blocks) -> None:
+        """``blocks(user)`` returns the start page's lists for that person."""
+        self.start_page = blocks
+
+    def index(self, request, extra_context=None):
+        blocks = self.start_page(request.user) if self.start_page else {}
+        context = {"dashboard": blocks, **(extra_context or {})}
         return super().index(request, extra_context=context)

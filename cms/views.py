@@ -69,11 +69,24 @@ def markdown_preview(request):
     return response
 
 
+class MarkdownImageUploadView(ImageUploadView):
+    """markdownx's image upload, which answers every request in JSON: its own view
+    has no page to render, so a GET or a plain form post was a 500."""
+
+    http_method_names = ["post"]
+
+    def form_invalid(self, form):
+        return JsonResponse(form.errors, status=400)
+
+    def form_valid(self, form):
+        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
+
+
 # markdownx's own views are open to anyone; the editor's endpoints are staff-only here.
 markdownx_urls = [
     path(
         "upload/",
-        staff_member_required(ImageUploadView.as_view()),
+        staff_member_required(MarkdownImageUploadView.as_view()),
         name="markdownx_upload",
     ),
     path("markdownify/", markdown_preview, name="markdownx_markdownify"),

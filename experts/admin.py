@@ -178,17 +178,12 @@ class QuoteAdmin(admin.ModelAdmin):
         return request.user.has_perm("experts.sign_off_quote")
 
     def save_model(self, request, obj, form, change):
-        if obj.is_approved and (
-            obj.approved_recorded_by_id is None
-            or {"status", "approved_at"} & set(form.changed_data)
-        ):
+        stored = Quote.objects.filter(pk=obj.pk).values_list("status", flat=True)
+        from_status = stored.first() if change else ""
+        if obj.is_approved and {"status", "approved_at"} & set(form.changed_data):
             obj.approved_recorded_by = request.user
         super().save_model(request, obj, form, change)
-        quote_record_sign_off(
-            quote=obj,
-            from_status=form.initial.get("status", "") if change else "",
-            by=request.user,
-        )
+        quote_record_sign_off(quote=obj, from_status=from_status, by=request.user)
         if obj.is_withdrawn and "status" in form.changed_data:
             self.report_withdrawal(request, obj)
 

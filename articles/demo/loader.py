@@ -99,6 +99,8 @@ def _ensure(
         obj = model(**lookup)
     changed = created
     for field, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()  # as a form stores it: saving it unchanged keeps it
         if created or getattr(obj, field) != value:
             setattr(obj, field, value)
             changed = True
@@ -359,7 +361,9 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
     """An article's body with its links, and its bylines, quotes, list items, sources
     and related links, exactly as the demo has them."""
     placed: list[Quote] = []
-    article.body = _resolve(data["body"], loaded.quotes, placed, loaded.articles)
+    article.body = _resolve(
+        data["body"], loaded.quotes, placed, loaded.articles
+    ).strip()
     review = _review_values(data, article.body, loaded.categories, loaded.experts)
     for name, value in review.items():
         setattr(article, name, value)

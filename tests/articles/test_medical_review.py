@@ -523,7 +523,7 @@ def test_review_counts_add_no_queries_to_the_start_page(
     client.force_login(editor)
 
     # The same budget as the start page without reviews (tests/cms/test_admin_site.py).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get("/admin/")
 
     caption = soup(response).select_one("#dashboard-review_due caption")

@@ -573,6 +573,7 @@ def test_changelist_counts_articles_in_each_state(client):
     assert choices == [
         "All",
         "Draft (2)",
+        "Sent back (0)",
         "In review (1)",
         "Scheduled (1)",
         "Published (live) (1)",

@@ -2,16 +2,22 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.dashboard import dashboard_for
-from articles.models import Article
+from articles.models import Article, Category, Tag
 from articles.services import article_send_back, article_submit
-from cms.admin_site import NewsroomAdminSite
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from cms.admin_site import (
+    CheckedFormsMixin,
+    CheckedModelAdminMixin,
+    NewsroomAdminSite,
+)
+from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +238,122 @@ def test_start_page_queries_do_not_grow_with_articles(
         response = client.get(INDEX_URL)
 
     assert f"({per_list})" in block(response, "draft")
+
+
+# Malformed input from staff is a message on the page, never a 500. Each check lives in
+# the site's register(), so it holds for every ModelAdmin, Django's own included.
+
+JUNK_IDS = ["abc", "99999999999999999999"]
+
+
+def registered_models() -> list:
+    return [model for model in apps.get_models() if admin.site.is_registered(model)]
+
+
+def changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_every_model_admin_and_inline_checks_what_staff_post():
+    model_admins = [admin.site.get_model_admin(model) for model in registered_models()]
+
+    assert admin.site.get_model_admin(Group) in model_admins
+    for model_admin in model_admins:
+        assert isinstance(model_admin, CheckedModelAdminMixin), model_admin
+        for inline in model_admin.get_inline_instances(request=None):
+            assert isinstance(inline, CheckedFormsMixin), inline
+
+
+def test_a_model_admin_registered_later_checks_what_staff_post():
+    site = NewsroomAdminSite(name="later")
+    site.register(Tag)
+    site.register(Category, list_display=["name"])
+
+    assert isinstance(site.get_model_admin(Tag), CheckedModelAdminMixin)
+    assert isinstance(site.get_model_admin(Category), CheckedModelAdminMixin)
+
+
+@pytest.mark.parametrize("junk", JUNK_IDS)
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
+def test_an_action_on_a_malformed_id_asks_to_select_items(
+    admin_client, admin_user, rf, model, junk
+):
+    request = rf.get(changelist_url(model))
+    request.user = admin_user
+    actions = admin.site.get_model_admin(model).get_actions(request)
+
+    response = admin_client.post(
+        changelist_url(model),
+        {"action": next(iter(actions)), "_selected_action": junk, "index": "0"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Items must be selected in order to perform actions on them" in (
+        response.content.decode()
+    )
+
+
+def test_a_malformed_id_among_real_ones_is_left_out_of_the_action(admin_client):
+    tag = TagFactory(name="Teething")
+
+    response = admin_client.post(
+        changelist_url(Tag),
+        {"action": "delete_selected", "_selected_action": [tag.pk, "abc"]},
+    )
+
+    assert response.status_code == 200
+    assert "Are you sure you want to delete the selected tag?" in (
+        response.content.decode()
+    )
+    assert "Teething" in response.content.decode()
+
+
+@pytest.mark.parametrize("view", ["change", "delete"])
+def test_an_empty_to_field_means_the_primary_key(admin_client, view):
+    group = Group.objects.get(name="Writer")
+
+    response = admin_client.get(
+        reverse(f"admin:auth_group_{view}", args=[group.pk]), {"_to_field": ""}
+    )
+
+    assert response.status_code == 200
+    assert "Writer" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "field, junk, message",
+    [
+        ("category", "abc", "Select a valid choice."),
+        ("category", "99999999999999999999", "Select a valid choice."),
+        ("reviewed_by", "1.5", "Select a valid choice."),
+        ("tags", "abc", "“abc” is not a valid value."),
+        ("tags", "99999999999999999999", "is not a valid value."),
+    ],
+)
+def test_junk_in_an_autocomplete_field_is_a_form_error(
+    admin_client, field, junk, message
+):
+    response = admin_client.post(
+        reverse("admin:articles_article_add"), {"title": "Heat rash", field: junk}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_junk_in_an_inline_autocomplete_field_is_a_form_error(admin_client):
+    article = ArticleFactory()
+
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {
+            "title": article.title,
+            "article_authors-TOTAL_FORMS": "1",
+            "article_authors-INITIAL_FORMS": "0",
+            "article_authors-0-author": "abc",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()

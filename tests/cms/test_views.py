@@ -154,6 +154,33 @@ def test_image_upload_stores_the_image_for_staff(staff_client, settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?image=x"])
+def test_image_upload_answers_get_with_405(staff_client, query):
+    # markdownx's view tried to render a page it does not have: a 500.
+    response = staff_client.get(UPLOAD_URL + query)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+@pytest.mark.django_db
+def test_image_upload_without_an_image_is_a_400_naming_the_field(staff_client):
+    response = staff_client.post(UPLOAD_URL, {})
+
+    assert response.status_code == 400
+    assert "image" in response.json()
+
+
+@pytest.mark.django_db
+def test_image_upload_stores_the_image_for_a_plain_form_post(staff_client, settings):
+    response = staff_client.post(UPLOAD_URL, {"image": image_file("rash.png")})
+
+    assert response.status_code == 200
+    assert "![](" in response.json()["image_code"]
+    assert any(settings.MEDIA_ROOT.rglob("*.png"))
+
+
+@pytest.mark.django_db
 def test_markdown_preview_marks_a_reference_readers_would_see_as_typed(staff_client):
     response = staff_client.post(
         PREVIEW_URL, {"content": "As she says [[quote:12]] every time."}
