@@ -1,7 +1,10 @@
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+
+from .server import Site, running_site
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,3 +52,32 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """The site as deployed (DEBUG off, gunicorn, collected static files), with the demo
+    content and a login per role, on a database of its own that lasts the session.
+
+    Tests share it: a test that changes content makes its own, or changes what no other
+    test reads. See tests/browser/server.py for what a test can do with it.
+    """
+    with running_site(tmp_path_factory.mktemp("site")) as site:
+        yield site
+
+
+_SERVER_LOG_START = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that used the site shows what the server logged meanwhile."""
+    report = yield
+    site = getattr(item, "funcargs", {}).get("site")
+    if isinstance(site, Site):
+        if call.when == "setup":
+            item.stash[_SERVER_LOG_START] = site.log_size()
+        if report.failed:
+            since = item.stash.get(_SERVER_LOG_START, 0)
+            report.sections.append(("server log", site.log(since) or "(empty)"))
+    return report

@@ -1,18 +1,15 @@
 """axe-core finds no WCAG 2.2 A/AA violations on the public pages (phone and desktop).
 
-axe-core comes bundled in the axe-playwright-python package: nothing is downloaded.
+They run on the site as deployed (the `site` fixture: DEBUG off, collected static files,
+the demo content). axe-core comes bundled in the axe-playwright-python package: nothing
+is downloaded.
 """
 
 import pytest
-from django.core.management import call_command
 
 from articles.demo.content import AUTHORS, EXPERTS, FLAGSHIP
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = {
@@ -60,13 +57,12 @@ def heading_problems(page) -> list[str]:
     [{"width": 390, "height": 844}, {"width": 1280, "height": 900}],
     ids=["phone", "desktop"],
 )
-def test_public_pages_have_no_wcag_violations(browser, live_server, viewport):
-    call_command("load_demo_content", verbosity=0)
+def test_public_pages_have_no_wcag_violations(browser, site, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     found = []
     for name, path in PAGES.items():
-        page.goto(live_server.url + path)
+        page.goto(site.url + path)
         found += [f"{name}: {problem}" for problem in violations(page)]
         found += [f"{name}: {problem}" for problem in heading_problems(page)]
     context.close()

@@ -18,6 +18,7 @@ SETTINGS_VARIABLES = {
     "DATABASE_URL",
     "REDIS_URL",
     "MEDIA_S3_BUCKET",
+    "DJANGO_SERVE_MEDIA",
 }
 
 PRINT_SETTINGS = """
@@ -155,3 +156,33 @@ def test_media_s3_bucket_switches_uploads_to_s3():
     assert loaded["DEFAULT_STORAGE"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert loaded["DEFAULT_STORAGE"]["OPTIONS"]["bucket_name"] == "little-steps-media"
     assert loaded["DEFAULT_STORAGE_CLASS"] == "S3Storage"
+
+
+RESOLVE_MEDIA = """
+import django
+django.setup()
+from django.urls import Resolver404, resolve
+from django.views.static import serve
+try:
+    print(resolve("/media/articles/hero.jpg").func is serve)
+except Resolver404:
+    print(False)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "served"),
+    [
+        ({"DJANGO_DEBUG": "1"}, True),
+        ({"DJANGO_SECRET_KEY": "x" * 50}, False),
+        ({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SERVE_MEDIA": "1"}, True),
+        ({"DJANGO_DEBUG": "1", "DJANGO_SERVE_MEDIA": "0"}, False),
+    ],
+    ids=["debug", "production", "production-asked", "debug-refused"],
+)
+def test_django_serves_uploads_in_debug_or_when_asked(env, served):
+    result = run_python("-c", RESOLVE_MEDIA, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(served)
