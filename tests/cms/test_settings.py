@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,17 @@ def test_django_serves_uploads_in_debug_or_when_asked(env, served):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(served)
+
+
+def test_every_environment_variable_is_documented():
+    """Each variable settings.py reads is in README.md's table and .env.example."""
+    source = (REPO_ROOT / "cms" / "settings.py").read_text()
+    read = set(
+        re.findall(r"(?:environ\.get|env_bool|env_list)\(\s*\"([A-Z_]+)\"", source)
+    )
+    readme = (REPO_ROOT / "README.md").read_text()
+    example = (REPO_ROOT / ".env.example").read_text()
+
+    assert len(read) > 20
+    assert sorted(name for name in read if f"`{name}`" not in readme) == []
+    assert sorted(name for name in read if f"\n{name}=" not in example) == []
