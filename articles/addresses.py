@@ -83,6 +83,8 @@ def target_of(path: str) -> Target:
 
     from .models import ArticlePath
 
+    if path.startswith((settings.MEDIA_URL, settings.STATIC_URL)):
+        return Target(is_page=True)  # a file: served by storage, not by a view
     try:
         match = resolve(path)
     except Resolver404:

@@ -84,7 +84,10 @@ def test_other_links_are_kept_as_typed(target, kept):
 
 def test_links_to_other_pages_of_the_site_are_kept(target):
     tag = TagFactory(slug="skin")
-    typed = f"[All skin guides]({tag.get_absolute_url()}) and [search](/search/?q=rash)"
+    typed = (
+        f"[All skin guides]({tag.get_absolute_url()}), [search](/search/?q=rash) "
+        "and [the leaflet](/media/uploads/2026/12/leaflet.pdf)"
+    )
 
     assert link_articles(typed) == (typed, [])
 
