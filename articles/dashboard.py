@@ -61,34 +61,38 @@ def dashboard_for(user) -> dict[str, DashboardList]:
     if not user.has_perm("articles.view_article"):
         return {}
     articles = Article.objects.visible_to(user)
-    specs = [
-        (
-            articles.owned_by(user).sent_back().order_by("-modified_at", "-pk"),
-            {
-                "state": "sent_back",
-                "title": "Sent back to you",
-                "time_field": "modified_at",
-                "time_label": "Last changed",
-                "empty": "Nothing has been sent back to you.",
-                "see_all": "All sent back",
-                "query": "state=sent_back",
-            },
-        ),
-        (
-            articles.drafts_of(user)
-            .exclude(pk__in=articles.sent_back().values("pk"))
-            .order_by("-modified_at", "-pk"),
-            {
-                "state": "draft",
-                "title": "Your drafts",
-                "time_field": "modified_at",
-                "time_label": "Last changed",
-                "empty": "You have no drafts.",
-                "see_all": "All drafts",
-            },
-        ),
-    ]
-    if not user.has_perm("articles.publish_article"):
+    specs = []
+    if user.has_perm("articles.add_article"):  # people who write: their own work
+        specs += [
+            (
+                articles.owned_by(user).sent_back().order_by("-modified_at", "-pk"),
+                {
+                    "state": "sent_back",
+                    "title": "Sent back to you",
+                    "time_field": "modified_at",
+                    "time_label": "Last changed",
+                    "empty": "Nothing has been sent back to you.",
+                    "see_all": "All sent back",
+                    "query": "state=sent_back",
+                },
+            ),
+            (
+                articles.drafts_of(user)
+                .exclude(pk__in=articles.sent_back().values("pk"))
+                .order_by("-modified_at", "-pk"),
+                {
+                    "state": "draft",
+                    "title": "Your drafts",
+                    "time_field": "modified_at",
+                    "time_label": "Last changed",
+                    "empty": "You have no drafts.",
+                    "see_all": "All drafts",
+                },
+            ),
+        ]
+    if user.has_perm("articles.add_article") and not user.has_perm(
+        "articles.publish_article"
+    ):
         specs.append(
             (
                 articles.owned_by(user).in_review().order_by("-modified_at", "-pk"),

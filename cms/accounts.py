@@ -1,7 +1,9 @@
 """Logins choose their own passwords: new ones by an emailed link, forgotten ones too."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
@@ -40,3 +42,33 @@ class NewsroomPasswordResetForm(PasswordResetForm):
             )
             if user.email.lower() == email.lower()
         )
+
+
+class AdminBranded:
+    """The password pages are the admin's: its header and title, not Django's."""
+
+    def get_context_data(self, **kwargs):
+        site = admin.site
+        return super().get_context_data(
+            site_header=site.site_header, site_title=site.site_title, **kwargs
+        )
+
+
+class PasswordResetView(AdminBranded, auth_views.PasswordResetView):
+    form_class = NewsroomPasswordResetForm
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.CMS_SITE_NAME}
+
+
+class PasswordResetDoneView(AdminBranded, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(AdminBranded, auth_views.PasswordResetConfirmView):
+    pass
+
+
+class PasswordResetCompleteView(AdminBranded, auth_views.PasswordResetCompleteView):
+    pass

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,9 +21,9 @@ User = get_user_model()
 # INSTALLED_APPS); this one replaces it.
 admin.site.unregister(User)
 
-STAFF_HELP = (
-    "Follows the roles: a login with a role can sign in to the admin, one with none "
-    "cannot."
+ROLES_HELP = (
+    "What they may do. A login with a role can sign in to the admin; one with none "
+    "cannot. Every change is kept under Role history."
 )
 
 
@@ -36,7 +37,7 @@ class NewLoginForm(forms.ModelForm):
         labels = {"groups": "Roles"}
         help_texts = {
             "email": "They are sent a link to choose their password here.",
-            "groups": "What they may do. A login with a role can sign in at once.",
+            "groups": ROLES_HELP,
         }
 
     def __init__(self, *args, **kwargs):
@@ -63,12 +64,28 @@ class NewsroomUserAdmin(UserAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
-        fieldsets = [list(part) for part in super().get_fieldsets(request, obj)]
+        fieldsets = [
+            [name, {**options, "fields": list(options["fields"])}]
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if not request.user.is_superuser:
+            # Passwords are chosen by their owners, from an emailed link.
+            fields = fieldsets[0][1]["fields"]
+            fields[fields.index("password")] = "password_status"
         fieldsets.insert(-1, ["Role history", {"fields": ["role_history"]}])
         return fieldsets
 
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser and str(request.user.pk) != id:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "role_history"]
+        readonly = [
+            *super().get_readonly_fields(request, obj),
+            "role_history",
+            "password_status",
+        ]
         if obj is not None:
             readonly.append("is_staff")
         if not request.user.is_superuser:
@@ -78,8 +95,11 @@ class NewsroomUserAdmin(UserAdmin):
         return readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=roles.names())
+        if db_field.name == "groups":
+            kwargs.setdefault("label", "Roles")
+            kwargs.setdefault("help_text", ROLES_HELP)
+            if not request.user.is_superuser:
+                kwargs["queryset"] = Group.objects.filter(name__in=roles.names())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -137,6 +157,14 @@ class NewsroomUserAdmin(UserAdmin):
         return (
             ", ".join(g.name for g in obj.groups.all() if g.name in roles.names())
             or "–"
+        )
+
+    @admin.display(description="Password")
+    def password_status(self, obj):
+        chosen = "Chosen" if obj.has_usable_password() else "Not chosen yet"
+        return (
+            f"{chosen}. Logins choose their own password from an emailed link: use "
+            "“Email a link to choose a new password” in the user list."
         )
 
     @admin.display(description="Role changes")

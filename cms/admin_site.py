@@ -100,6 +100,30 @@ class CheckedFormsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+CHOOSE_FILE_AGAIN = (
+    "The save was refused, and browsers do not keep a chosen file: choose it again "
+    "before you save."
+)
+
+
+def ask_for_files_again(request, context) -> None:
+    """On a refused save, say so next to every file field that had a file chosen: the
+    page comes back without it, and saving again would silently leave it out."""
+    forms_shown = [context["adminform"].form] + [
+        form
+        for inline in context.get("inline_admin_formsets", [])
+        for form in inline.formset.forms
+    ]
+    for form in forms_shown:
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField) and form.add_prefix(name) in (
+                request.FILES
+            ):
+                form.errors.setdefault(name, form.error_class()).append(
+                    CHOOSE_FILE_AGAIN
+                )
+
+
 class CheckedModelAdminMixin(CheckedFormsMixin):
     """Every registered ModelAdmin gets this (see ``NewsroomAdminSite.register``):
     checked forms for itself and its inlines, checked ids for its actions and
@@ -110,6 +134,11 @@ class CheckedModelAdminMixin(CheckedFormsMixin):
             with_mixin(CheckedFormsMixin, inline)
             for inline in super().get_inlines(request, obj)
         ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST" and request.FILES:
+            ask_for_files_again(request, context)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
         """An empty ``_to_field`` means the primary key, as a missing one does;

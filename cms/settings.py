@@ -206,6 +206,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 if os.environ.get("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Signing in is the admin's sign-in page (after choosing a password, say).
+LOGIN_URL = "admin:login"
+
 # Email (set-password links for new logins, password resets): printed to the console
 # unless a backend is set, e.g. django.core.mail.backends.smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get(

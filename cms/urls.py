@@ -2,7 +2,6 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -10,8 +9,8 @@ from django.views.static import serve
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, SectionSitemap
 from experts.sitemaps import ExpertSitemap
 
-from .accounts import NewsroomPasswordResetForm
-from .views import health, markdownx_urls, robots_txt
+from . import accounts
+from .views import favicon, health, markdownx_urls, robots_txt
 
 sitemaps = {
     "articles": ArticleSitemap,
@@ -26,28 +25,29 @@ urlpatterns = [
     # Choosing a password from an emailed link (new logins, forgotten passwords).
     path(
         "admin/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=NewsroomPasswordResetForm),
+        accounts.PasswordResetView.as_view(),
         name="admin_password_reset",
     ),
     path(
         "admin/password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
+        accounts.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
         "admin/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "admin/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
     path("markdownx/", include(markdownx_urls)),
     path("health/", health, name="health"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -5,10 +5,12 @@ from django.db import connection
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     HttpResponseServerError,
     JsonResponse,
 )
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -36,6 +38,11 @@ def health(request):
         {"status": "ok" if healthy else "error", **checks},
         status=200 if healthy else 503,
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's too."""
+    return HttpResponsePermanentRedirect(static("cms/favicon.svg"))
 
 
 def robots_txt(request):

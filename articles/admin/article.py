@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +33,33 @@ from .parts import (
     RelatedLinkInline,
 )
 from .revisions import RevisionViews
+
+# Fields of the article form that are choices made while saving, not the article's.
+WORKFLOW_CHOICES = {
+    "action",
+    "comment",
+    "edit_version",
+    "publish_at",
+    "substantive_update",
+    "override_quote_approval",
+    "confirm_unpublish",
+    "review_confirmed",
+}
+
+
+def step_done(article: Article, *, sent_back: bool = False) -> str:
+    """What the person who took a workflow step is told."""
+    if article.status == Article.Status.IN_REVIEW:
+        return f"“{article}” is now in review: an editor will look at it."
+    if sent_back and article.status == Article.Status.DRAFT:
+        return (
+            f"“{article}” is sent back to its writers with your comment; it is a "
+            "draft again."
+        )
+    if article.state_label == "Scheduled":
+        when = date_format(timezone.localtime(article.published_at), "j F Y, H:i")
+        return f"“{article}” is now scheduled: it goes live on {when}."
+    return f"“{article}” is now {article.state_phrase}."
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -178,6 +206,10 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
                 "next_review_at",
                 "review_confirmed",
             ]
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: what the form asks (the step, its comment…) has no value.
+            workflow = [name for name in workflow if name not in WORKFLOW_CHOICES]
+            review = [name for name in review if name not in WORKFLOW_CHOICES]
         return [
             (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
             (
@@ -285,6 +317,8 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
         """Inlines first, then the chosen workflow step, all in the admin's transaction."""
         super().save_related(request, form, formsets, change)
         self._warn_unplaced_quotes(request, form.instance)
+        if "body" in form.changed_data:
+            self.warn_if_review_lapsed(request, form.instance)
         action = form.cleaned_data.get("action")
         if not action:
             return
@@ -300,7 +334,24 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
             ),
         )
         form.instance.refresh_from_db()
-        self.message_user(request, f"“{article}” is now {article.state_label.lower()}.")
+        self.message_user(request, step_done(article, sent_back=action == "draft"))
+
+    def warn_if_review_lapsed(self, request, article):
+        """A live article whose body no longer matches its medical review tells its
+        readers "Last reviewed"; the editor who made it so should know."""
+        if (
+            article.is_published()
+            and article.is_medically_reviewed
+            and not article.review_is_current
+        ):
+            self.message_user(
+                request,
+                f"The body of “{article}” has changed since its medical review, so "
+                "readers now see “Last reviewed by …” instead of “Medically reviewed "
+                "by …”, and it is listed as review due. Record a new review under "
+                "Medical review when the reviewer has checked this version.",
+                messages.WARNING,
+            )
 
     def _warn_unplaced_quotes(self, request, article):
         """A quote in the list but nowhere in the body shows nowhere: say so."""
@@ -318,6 +369,13 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
                 "where the quote belongs, or take it out of the list.",
                 messages.WARNING,
             )
+
+    def response_change(self, request, obj):
+        """After a step that leaves the article no longer theirs to edit (a writer's
+        submit), back to the start page rather than a form they cannot use."""
+        if "_continue" in request.POST and not self.has_change_permission(request, obj):
+            return redirect("admin:index")
+        return super().response_change(request, obj)
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_selected(self, request, queryset):

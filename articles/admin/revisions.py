@@ -137,6 +137,7 @@ class RevisionViews:
                 f"{'; '.join(left_out)}.",
                 messages.WARNING,
             )
+        self.warn_if_review_lapsed(request, article)
         return redirect("admin:articles_article_change", article.pk)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

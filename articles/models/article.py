@@ -494,6 +494,12 @@ class Article(MedicalReviewMixin, models.Model):
         return self.get_status_display()
 
     @property
+    def state_phrase(self) -> str:
+        """The state in a sentence: "this article is a draft", "… is scheduled"."""
+        label = self.state_label
+        return "a draft" if label == "Draft" else label.lower()
+
+    @property
     def byline(self) -> list[Author]:
         return [row.author for row in self.article_authors.all()]
 

@@ -20,7 +20,7 @@ from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-BANNER = "Preview: this article is draft. Readers cannot see this page."
+BANNER = "Preview: this article is a draft. Readers cannot see this page."
 WEEK = 7 * 24 * 60 * 60
 
 

@@ -69,9 +69,10 @@ def test_inserts_a_listed_quote_on_its_own_line_at_the_cursor(
     )
     figure = preview_quote(page, "Most rashes settle by themselves.")
     assert quote.expert.full_name in figure.locator("figcaption").inner_text()
-    # The cursor is left after the inserted reference.
+    # The cursor is left at the start of the paragraph after the reference, so what is
+    # typed or inserted next is never on the reference's line.
     caret = page.locator("#id_body").evaluate("el => el.selectionStart")
-    assert body_value(page)[:caret].endswith(f"[[quote:{quote.pk}]]")
+    assert body_value(page)[:caret].endswith(f"[[quote:{quote.pk}]]\n\n")
 
 
 def test_inserts_a_quote_just_picked_in_the_autocomplete(live_server, signed_in, page):
@@ -90,8 +91,8 @@ def test_inserts_a_quote_just_picked_in_the_autocomplete(live_server, signed_in,
     assert row.locator(".quote-ref").inner_text() == f"[[quote:{quote.pk}]]"
     button.click()
 
-    # Never clicked into, the body gets the quote at its end.
-    assert body_value(page) == f"{BODY}\n\n[[quote:{quote.pk}]]"
+    # Never clicked into, the body gets the quote at its end, then a fresh line.
+    assert body_value(page) == f"{BODY}\n\n[[quote:{quote.pk}]]\n\n"
     preview_quote(page, "Oatmeal baths soothe itchy skin.")
 
 

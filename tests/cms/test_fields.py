@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, ListItem
 from tests.factories import (
@@ -15,7 +16,7 @@ from tests.factories import (
     UserFactory,
     image_file,
 )
-from tests.html_forms import post_back
+from tests.html_forms import form_fields, post_back
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +95,6 @@ def test_a_new_upload_replaces_the_image_and_its_size(
 ):
     url = change_url(illustrated_article)
     page = admin_client.get(url)
-    from tests.html_forms import form_fields
-
     data = form_fields(page.content.decode())
     data["hero_image"] = image_file("wide.png", size=(64, 20))
     data["_save"] = "Save"
@@ -111,10 +110,6 @@ def test_a_new_upload_replaces_the_image_and_its_size(
 def test_an_upload_that_is_not_an_image_is_refused_in_the_form(
     admin_client, illustrated_article
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.html_forms import form_fields
-
     url = change_url(illustrated_article)
     data = form_fields(admin_client.get(url).content.decode())
     data["hero_image"] = SimpleUploadedFile("fake.png", b"<svg></svg>", "image/png")
@@ -145,3 +140,28 @@ def test_a_writer_submits_an_article_with_a_list_item_image(client):
 
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_a_refused_save_asks_for_the_chosen_image_again(admin_client):
+    article = ArticleFactory()
+    url = change_url(article)
+    data = form_fields(admin_client.get(url).content.decode())
+    data.update(
+        {
+            "body": ["Intro.\n\nAs she says [[quote:1]] here."],
+            "list_items-TOTAL_FORMS": ["1"],
+            "list_items-0-heading": ["Cradle cap"],
+            "list_items-0-text": ["Flaky patches."],
+            "list_items-0-image_alt": ["A scalp"],
+            "list_items-0-image": image_file("scalp.png"),
+            "_save": ["Save"],
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "must be on a line of its own" in page
+    assert "browsers do not keep a chosen file: choose it again" in page
+    assert not ListItem.objects.filter(article=article).exists()

@@ -246,3 +246,25 @@ def test_superuser_can_still_grant_superuser(admin_client, colleague):
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert colleague.is_superuser
+
+
+def test_password_pages_are_the_newsrooms_and_lead_to_its_sign_in(client):
+    done = client.get("/admin/reset/done/").content.decode()
+    asked = client.get("/admin/password_reset/").content.decode()
+
+    assert 'href="/admin/login/"' in done
+    for page in (done, asked):
+        assert "Newsroom" in page and "Django administration" not in page
+
+
+def test_site_admins_do_not_type_other_peoples_passwords(client, site_admin, colleague):
+    page = client.get(change_url(colleague)).content.decode()
+    typed = client.post(
+        f"/admin/auth/user/{colleague.pk}/password/",
+        {"password1": "typed for them 42", "password2": "typed for them 42"},
+    )
+
+    assert "choose their own password from an emailed link" in page
+    assert typed.status_code == 403
+    colleague.refresh_from_db()
+    assert not colleague.check_password("typed for them 42")

@@ -203,3 +203,11 @@ def test_markdown_preview_warns_of_a_site_address_with_nothing_there(staff_clien
         "p.preview-error"
     )
     assert "/baby-health/nowhere/ is an address on this site" in warning.get_text()
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("cms/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200

@@ -19,10 +19,13 @@
     const after = text.slice(end);
     // A blank line each side makes it a paragraph of its own, which is what places a quote.
     const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-    const trail = after === "" || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+    const trail = after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
     const line = `${lead}[[quote:${id}]]${trail}`;
     textarea.value = before + line + after;
-    const caret = before.length + line.length;
+    // The cursor goes past the blank line after it, so what comes next (typing, an
+    // article link) starts a paragraph of its own instead of joining the reference.
+    const skipped = after.startsWith("\n\n") ? 2 : after.startsWith("\n") ? 1 : 0;
+    const caret = before.length + line.length + skipped;
     textarea.focus();
     textarea.setSelectionRange(caret, caret);
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
