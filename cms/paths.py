@@ -2,7 +2,8 @@
 
 RESERVED_SLUGS = frozenset(
     {
-        "admin", "api", "authors", "experts", "feed", "feeds", "health", "login", "logout",
+        "admin", "api", "authors", "experts", "favicon.ico", "feed", "feeds", "health",
+        "login", "logout",
         "markdownx", "media", "preview", "robots", "robots.txt", "search", "sitemap",
         "sitemap.xml", "sitemaps", "static", "tags",
     }

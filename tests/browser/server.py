@@ -329,6 +329,7 @@ def _gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
             pass_fds=(listener.fileno(),),
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     listener.close()
     try:
@@ -336,6 +337,15 @@ def _gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
         yield url
     finally:
         _stop(server)
+
+
+def _die_with_parent() -> None:
+    """In the child: stop when the test run that started it stops, even if killed
+    before its fixtures could tidy up (Linux's PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
