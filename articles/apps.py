@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -13,11 +14,14 @@ class ArticlesConfig(AppConfig):
         from . import revisions  # noqa: F401 (registers articles with reversion)
         from .dashboard import dashboard_for
         from .experts import ArticleUsage
-        from .roles import ROLES
+        from .roles import ROLES, sync_roles_after_migrate
         from .signals import register_renditions, register_signal_handlers
 
         register_signal_handlers()
         register_renditions()
         register(ArticleUsage())  # tells the experts app where experts are used
         roles.register(ROLES)
+        post_migrate.connect(
+            sync_roles_after_migrate, sender=self, dispatch_uid="articles.roles"
+        )
         admin.site.show_on_start_page(dashboard_for)

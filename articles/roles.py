@@ -86,3 +86,11 @@ def sync_roles(apps) -> None:
             raise LookupError(f"Unknown permissions for {name}: {sorted(missing)}")
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(sender, apps=None, **kwargs) -> None:
+    """After every migrate (and a flush, which sends no ``apps``): roles match this
+    code."""
+    from django.apps import apps as live_apps
+
+    sync_roles(apps or live_apps)

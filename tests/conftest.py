@@ -1,6 +1,21 @@
 import pytest
 from django.db import transaction
-from django.test import override_settings
+
+
+def pytest_configure(config):
+    """Parallel workers clear the cache between tests: on Redis, each gets a database
+    of its own (15, 13, 11… for gw0, gw1, gw2…; the journeys' servers use 14)."""
+    import os
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if worker.startswith("gw") and cache["BACKEND"].endswith("RedisCache"):
+        parts = urlsplit(cache["LOCATION"])
+        db = int(parts.path.lstrip("/") or 0) - 2 * int(worker[2:])
+        cache["LOCATION"] = parts._replace(path=f"/{db}").geturl()
 
 
 @pytest.fixture(autouse=True)
@@ -29,39 +44,68 @@ def _postgres_only(request):
             pytest.skip("needs PostgreSQL (set DATABASE_URL to run it)")
 
 
-@pytest.fixture(scope="session")
-def _demo_session(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo content, loaded once per session inside a transaction that is rolled
-    back when the session ends. Tests that use it run last (see below), each in a
-    savepoint of its own, so they see the demo as loaded and never each other's
-    changes, and no other test sees the demo at all."""
-    from django.apps import apps
+class _Demo:
+    """The demo content, loaded into the test database inside a transaction that is
+    rolled back as soon as a test that does not use it comes next.
 
-    from articles.demo import load_demo_content
-    from articles.roles import sync_roles
+    Tests that use it run one after another (see ``pytest_collection_modifyitems``),
+    each in a savepoint of its own: they see the demo as loaded and never each
+    other's changes, and no other test ever sees the demo. Its image files are never
+    written (that waits for a commit that never comes), so any code that reads a
+    stored image fails."""
 
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
-    with django_db_blocker.unblock(), media:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # Transactional tests, which run before these, flush the roles that
-            # migrations made.
-            sync_roles(apps)
-            load_demo_content()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    atomic = None
+    blocker = None
+
+    @classmethod
+    def open(cls, blocker) -> None:
+        from articles.demo import load_demo_content
+
+        cls.blocker = blocker
+        blocker.unblock()
+        cls.atomic = transaction.atomic()
+        cls.atomic.__enter__()
+        load_demo_content()
+
+    @classmethod
+    def close(cls) -> None:
+        transaction.set_rollback(True)
+        cls.atomic.__exit__(None, None, None)
+        cls.atomic = None
+        cls.blocker.restore()
+
+
+def _uses_demo(item) -> bool:
+    return item is not None and "demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # Just before pytest-django opens the test's own transaction, so that one is a
+    # savepoint inside the demo's.
+    if (
+        fixturedef.argname == "_django_db_helper"
+        and _uses_demo(request.node)
+        and _Demo.atomic is None
+    ):
+        _Demo.open(request.getfixturevalue("django_db_blocker"))
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _Demo.atomic is not None and not _uses_demo(nextitem):
+        _Demo.close()
 
 
 @pytest.fixture
-def demo(_demo_session, db):
+def demo(db):
     """The demo site (articles with images, people, quotes, callouts), as loaded."""
+    assert _Demo.atomic is not None
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    # After pytest-django's own ordering: the demo's session transaction stays open
-    # from the first test that uses it to the end of the session.
-    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+    # After pytest-django's own ordering: the demo is loaded once for all that use it.
+    items.sort(key=_uses_demo)

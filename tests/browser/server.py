@@ -230,7 +230,9 @@ def _database(workdir: Path) -> Iterator[str]:
     import psycopg
 
     parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'cms'}_journeys"
+    # One per parallel worker (pytest-xdist names them gw0, gw1…).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = "_".join(filter(None, [parts.path.lstrip("/") or "cms", "journeys", worker]))
     maintenance = parts._replace(path="/postgres").geturl()
 
     def run(sql: str) -> None:
