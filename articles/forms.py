@@ -201,10 +201,12 @@ class ArticleAdminForm(forms.ModelForm):
         """Refuse a save started from an older version; the typed form stays as it is."""
         if not self.instance.pk:
             return
+        # No join here: on PostgreSQL a row read after waiting for another save's
+        # lock is the new one, but a joined row would still be the old one.
         current = (
-            Article.objects.select_for_update(of=("self",))
+            Article.objects.select_for_update()
             .filter(pk=self.instance.pk)
-            .select_related("modified_by")
+            .only("version", "modified_at", "modified_by")
             .first()
         )
         if current is None or version == current.version:
