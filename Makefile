@@ -27,10 +27,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py ensure_demo_editor --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Both cores: files are shared out between workers (pytest-xdist), each file kept on one.
+# Both cores (pytest-xdist): tests are shared out, the browser tests kept together.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

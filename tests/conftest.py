@@ -82,13 +82,14 @@ def _uses_demo(item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     # Just before pytest-django opens the test's own transaction, so that one is a
-    # savepoint inside the demo's.
-    if (
-        fixturedef.argname == "_django_db_helper"
-        and _uses_demo(request.node)
-        and _Demo.atomic is None
-    ):
-        _Demo.open(request.getfixturevalue("django_db_blocker"))
+    # savepoint inside the demo's. A parallel worker may run a test other than the
+    # one it announced as next: one that does not use the demo never sees it.
+    if fixturedef.argname == "_django_db_helper":
+        if not _uses_demo(request.node) and _Demo.atomic is not None:
+            _Demo.close()
+        elif _uses_demo(request.node) and _Demo.atomic is None:
+            request.getfixturevalue("_demo_closer")
+            _Demo.open(request.getfixturevalue("django_db_blocker"))
     yield
 
 
@@ -96,6 +97,14 @@ def pytest_fixture_setup(fixturedef, request):
 def pytest_runtest_teardown(item, nextitem):
     yield
     if _Demo.atomic is not None and not _uses_demo(nextitem):
+        _Demo.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_closer(django_db_setup):
+    """Ends the demo's transaction, if still open, before the test database goes."""
+    yield
+    if _Demo.atomic is not None:
         _Demo.close()
 
 

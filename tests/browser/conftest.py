@@ -81,3 +81,11 @@ def pytest_runtest_makereport(item, call):
             since = item.stash.get(_SERVER_LOG_START, 0)
             report.sections.append(("server log", site.log(since) or "(empty)"))
     return report
+
+
+def pytest_collection_modifyitems(items):
+    # Run in parallel (make test), every browser test goes to the same worker: one
+    # server for them all, and the other worker's CPU left to the rest.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
