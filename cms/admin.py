@@ -8,12 +8,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 
 from . import roles
 from .accounts import send_set_password_email
+from .admin_forms import history_table
 
 User = get_user_model()
 
@@ -172,21 +170,15 @@ class NewsroomUserAdmin(UserAdmin):
         rows = obj.role_changes.select_related("by") if obj and obj.pk else []
         if not rows:
             return "No role changes yet."
-        return format_html(
-            "<table><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+        return history_table(
+            ["When", "Who", "Change"],
+            (
                 (
-                    (
-                        date_format(timezone.localtime(row.at), "j M Y H:i"),
-                        row.by.get_username() if row.by else "Outside the admin",
-                        "Gave" if row.granted else "Took away",
-                        row.role,
-                    )
-                    for row in rows
-                ),
+                    row.at,
+                    row.by.get_username() if row.by else "Outside the admin",
+                    f"{'Gave' if row.granted else 'Took away'} {row.role}",
+                )
+                for row in rows
             ),
         )
 

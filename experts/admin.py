@@ -3,12 +3,10 @@ from django.contrib.admin.actions import delete_selected as delete_selected_acti
 from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
+from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES, history_table
 
 from .models import Expert, Quote
 from .services import quote_record_sign_off, quote_reopen_sign_off
@@ -214,22 +212,17 @@ class QuoteAdmin(admin.ModelAdmin):
         rows = obj.sign_offs.select_related("by") if obj and obj.pk else []
         if not rows:
             return "No sign-off recorded yet."
-        return format_html(
-            "<table><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td><td>{} → {}{}</td></tr>",
+        return history_table(
+            ["When", "Who", "Change"],
+            (
                 (
-                    (
-                        date_format(timezone.localtime(row.at), "j M Y H:i"),
-                        row.by.get_username() if row.by else "–",
-                        row.get_from_status_display() or "New",
-                        row.get_to_status_display(),
-                        f" ({row.note})" if row.note else "",
-                    )
-                    for row in rows
-                ),
+                    row.at,
+                    row.by.get_username() if row.by else "–",
+                    f"{row.get_from_status_display() or 'New'} → "
+                    f"{row.get_to_status_display()}"
+                    + (f" ({row.note})" if row.note else ""),
+                )
+                for row in rows
             ),
         )
 

@@ -7,10 +7,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
+from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES, history_table
 from cms.markdown import block_refs
 
 from ..forms import ArticleAdminForm
@@ -453,22 +453,17 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
         rows = obj.transitions.select_related("by") if obj.pk else []
         if not rows:
             return "No changes of state yet."
-        return format_html(
-            "<table><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th>"
-            "<th>Comment</th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        return history_table(
+            ["When", "Who", "From", "To", "Comment"],
+            (
                 (
-                    (
-                        date_format(timezone.localtime(t.at), "j M Y H:i"),
-                        t.by.get_username() if t.by else "–",
-                        t.get_from_status_display(),
-                        t.get_to_status_display(),
-                        t.comment,
-                    )
-                    for t in rows
-                ),
+                    t.at,
+                    t.by.get_username() if t.by else "–",
+                    t.get_from_status_display(),
+                    t.get_to_status_display(),
+                    t.comment,
+                )
+                for t in rows
             ),
         )
 
