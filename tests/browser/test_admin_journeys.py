@@ -422,7 +422,12 @@ def test_second_editor_saving_after_the_first_is_refused_with_typing_kept(
     )
     banner.get_by_role("button", name="Restore them").click()
     expect(banner).to_have_count(0)
-    assert words_b in tab.input_value("#id_body")
+    # A changed the body too: A's text stays, B's is shown beside it to copy from.
+    body = tab.input_value("#id_body")
+    assert words_a in body and words_b not in body
+    conflicts = tab.locator(".unsaved-conflicts")
+    expect(conflicts).to_contain_text("Someone else changed these fields")
+    assert words_b in conflicts.locator("textarea").first.input_value()
     # B thinks better of it: the copy is offered once more, and discarded.
     tab.reload()
     banner.get_by_role("button", name="Discard").click()

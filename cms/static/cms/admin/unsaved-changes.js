@@ -3,6 +3,9 @@
 // the form was opened at. If the tab closes or the connection drops, the next visit offers
 // it back in a banner. A save the server confirms clears it; a save that comes back with
 // errors (a stale version included) keeps it. Leaving with unsaved edits asks first.
+// Restoring typing made on an older version puts back only the fields no one has changed
+// since: where someone else changed the same field, theirs stays in the form and the
+// typing is shown beside it to copy from, so nothing is ever silently overwritten.
 (() => {
   "use strict";
 
@@ -140,7 +143,8 @@
     if (copy.version !== current) {
       text +=
         " They were made before this article was last saved by someone else:" +
-        " check them against the newer text after restoring.";
+        " restoring puts back the fields they did not change, and shows your" +
+        " typing beside any they did.";
     }
     const message = document.createElement("span");
     message.textContent = text + " ";
@@ -167,6 +171,43 @@
     return box;
   }
 
+  const labelOf = (el) => {
+    const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+    return label ? label.textContent.replace(/:\s*$/, "").trim() : el.name;
+  };
+  const shown = (value) =>
+    Array.isArray(value) ? value.map(([, text]) => text).join(", ") : String(value);
+
+  // Fields someone else changed too: theirs stays, the typing is kept here to copy.
+  function conflictsBox(conflicts) {
+    const box = document.createElement("div");
+    box.className = "unsaved-conflicts";
+    box.setAttribute("role", "alert");
+    const list = document.createElement("ul");
+    list.className = "messagelist";
+    const item = document.createElement("li");
+    item.className = "warning";
+    item.textContent =
+      "Someone else changed these fields after you typed in them, so the form shows" +
+      " their version. Yours is below each: copy what you need into the field.";
+    list.append(item);
+    box.append(list);
+    for (const [el, value] of conflicts) {
+      const details = document.createElement("details");
+      details.open = true;
+      const summary = document.createElement("summary");
+      summary.textContent = `Your ${labelOf(el)}`;
+      const text = document.createElement("textarea");
+      text.readOnly = true;
+      text.rows = Math.min(12, shown(value).split("\n").length + 1);
+      text.value = shown(value);
+      text.setAttribute("aria-label", `Your ${labelOf(el)} (not restored)`);
+      details.append(summary, text);
+      box.append(details);
+    }
+    return box;
+  }
+
   function start() {
     forgetOld();
     const hasErrors = Boolean(document.querySelector(".errornote, .errorlist"));
@@ -188,27 +229,34 @@
 
     const baseline = snapshot(form, readDefault);
     let carried = {}; // unsaved values that must survive the next save
+    let carriedBase = {}; // what each carried field held when the typing began
     let carriedFrom = null; // the key they came from, if another version's
     let submitting = false;
     let timer = null;
 
+    // The typed values, and what each field held when its typing began.
     function changed() {
       const values = { ...carried };
+      const base = { ...carriedBase };
       const now = snapshot(form);
       for (const [id, value] of Object.entries(now)) {
-        if (id in carried || !same(value, baseline[id])) values[id] = value;
+        // A carried value stays until its field is typed in.
+        if (!same(value, baseline[id])) {
+          values[id] = value;
+          if (!(id in base)) base[id] = baseline[id];
+        }
       }
-      return values;
+      return { values, base };
     }
 
     function save() {
       clearTimeout(timer);
       timer = null;
-      const values = changed();
+      const { values, base } = changed();
       if (carriedFrom && carriedFrom !== key) local.remove(carriedFrom);
       carriedFrom = null;
       if (Object.keys(values).length) {
-        local.set(key, { savedAt: Date.now(), version, values });
+        local.set(key, { savedAt: Date.now(), version, values, base });
       } else {
         local.remove(key);
       }
@@ -238,6 +286,7 @@
       if (differs || hasErrors || differsFrom(readDefault)) {
         // Still unsaved work: typing from now on must not overwrite it.
         carried = { ...copy.values };
+        carriedBase = { ...(copy.base || {}) };
         carriedFrom = foundKey;
       } else {
         local.remove(foundKey); // it holds what the server has now
@@ -248,15 +297,34 @@
             copy,
             version,
             () => {
+              // A field goes back only if the server still has what the typing began
+              // from; a copy from before bases were kept trusts its version alone.
+              const conflicts = [];
               for (const [id, value] of Object.entries(copy.values)) {
-                if (byId.has(id)) write(byId.get(id), value);
+                const el = byId.get(id);
+                if (!el) continue;
+                const theirs = readDefault(el);
+                const untouched =
+                  copy.base && id in copy.base
+                    ? same(theirs, copy.base[id])
+                    : copy.version === version;
+                if (untouched) write(el, value);
+                else if (!same(theirs, value)) conflicts.push([id, el, value]);
               }
-              carried = {};
+              // Kept until saved or discarded: a reload shows them again.
+              carried = Object.fromEntries(conflicts.map(([id, , value]) => [id, value]));
+              carriedBase = Object.fromEntries(
+                conflicts.map(([id]) => [id, (copy.base && copy.base[id]) ?? null])
+              );
+              if (conflicts.length) {
+                form.prepend(conflictsBox(conflicts.map(([, el, value]) => [el, value])));
+              }
               save();
             },
             () => {
               local.remove(foundKey);
               carried = {};
+              carriedBase = {};
               carriedFrom = null;
               save();
             }
