@@ -1,12 +1,13 @@
 """Roles: the groups that give a login its work in the admin.
 
-Apps register their roles (name → permission codes) in ``AppConfig.ready``. Having a
+Apps register their roles' group names in ``AppConfig.ready`` (and keep what each
+may do themselves). Having a
 role is all a login needs: staff status follows the roles however they are given (the
 admin, the shell, an importer), no one but a superuser changes their own, and every
 change is recorded with who made it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -15,21 +16,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, pre_save
 
-_roles: dict[str, tuple[str, ...]] = {}
+_roles: set[str] = set()
 _actor: ContextVar = ContextVar("cms_roles_actor", default=None)
 
 
-def register(roles: Mapping[str, Iterable[str]]) -> None:
-    """Add roles: each a group name and the permissions ("app.codename") it grants."""
-    _roles.update({name: tuple(codes) for name, codes in roles.items()})
+def register(role_names: Iterable[str]) -> None:
+    """Add roles by their group names (the app keeps what each may do)."""
+    _roles.update(role_names)
 
 
 def names() -> list[str]:
-    return list(_roles)
-
-
-def permissions() -> dict[str, tuple[str, ...]]:
-    return dict(_roles)
+    return sorted(_roles)
 
 
 @contextmanager
@@ -66,6 +63,9 @@ def _role_names(group_ids) -> list[str]:
 def _on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Refuse a change of one's own roles, record each change, and set staff status."""
     User = get_user_model()
+    actor = _actor.get()
+    if action in {"pre_add", "pre_remove"} and (actor is None or actor.is_superuser):
+        return  # nothing to refuse, and the post_ step records it
     if action == "post_clear":  # the rows are gone: what pre_clear saw
         changes = instance.__dict__.pop("_cms_roles_cleared", {})
     elif reverse:  # group.user_set.add(...): instance is the group
@@ -88,7 +88,6 @@ def _on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not changes:
         return
     if action.startswith("pre_"):
-        actor = _actor.get()
         if actor is not None and not actor.is_superuser and actor.pk in changes:
             raise PermissionDenied("You cannot change your own roles.")
         if action == "pre_clear":
@@ -97,7 +96,6 @@ def _on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     from .models import RoleChange
 
     granted = action == "post_add"
-    actor = _actor.get()
     RoleChange.objects.bulk_create(
         RoleChange(user_id=pk, role=role, granted=granted, by=actor)
         for pk, roles in changes.items()

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
@@ -534,32 +535,37 @@ class Article(MedicalReviewMixin, models.Model):
         A withdrawn quote's marker renders as nothing (``for_page`` already leaves
         withdrawn quotes out; the check here covers an article fetched without it).
         """
-        return self._fill(self.body_html, seen=set())
+        return self._filled[0]
 
     def numbered_list(self) -> list[tuple["ListItem", str]]:
         """Each item of the numbered list with its text filled like the body's
         (experts first named in the body get their short name here)."""
-        seen: set[int] = set()
-        self._fill(self.body_html, seen=seen)
-        return [
-            (item, self._fill(item.text_html, seen=seen))
-            for item in self.list_items.all()
-        ]
+        return self._filled[1]
 
-    def _fill(self, rendered_html: str, *, seen: set[int]):
+    @cached_property
+    def _filled(self) -> tuple[str, list[tuple["ListItem", str]]]:
+        """The body and the list items' texts, filled once in page order."""
         references = self.body_references.all()
-        return fill_body(
-            rendered_html,
-            quotes=(
-                row.quote
-                for row in self.article_quotes.all()
-                if not row.quote.is_withdrawn
-            ),
-            callouts={ref.key: ref.callout for ref in references if ref.callout_id},
-            experts={ref.key: ref.expert for ref in references if ref.expert_id},
-            links={int(ref.key): ref for ref in references if ref.kind == "article"},
-            seen=seen,
-        )
+        seen: set[int] = set()
+
+        def fill(rendered_html: str) -> str:
+            return fill_body(
+                rendered_html,
+                quotes=(
+                    row.quote
+                    for row in self.article_quotes.all()
+                    if not row.quote.is_withdrawn
+                ),
+                callouts={ref.key: ref.callout for ref in references if ref.callout_id},
+                experts={ref.key: ref.expert for ref in references if ref.expert_id},
+                links={
+                    int(ref.key): ref for ref in references if ref.kind == "article"
+                },
+                seen=seen,
+            )
+
+        body = fill(self.body_html)
+        return body, [(item, fill(item.text_html)) for item in self.list_items.all()]
 
     def related_content(self) -> list["RelatedItem"]:
         """What the related-content block shows (see ``related.related_content``)."""

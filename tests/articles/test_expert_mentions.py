@@ -19,6 +19,7 @@ from tests.factories import (
     ArticleQuoteFactory,
     AuthorFactory,
     ExpertFactory,
+    ListItemFactory,
     QuoteFactory,
 )
 
@@ -312,3 +313,23 @@ def test_demo_flagship_names_its_experts_in_full_first_then_short(client, demo):
     ]
     # Every quote comes after the introduction, so every caption is short.
     assert set(captions) == {"Dr Helena", "Dr Owen", "Priya"}
+
+
+def test_a_list_item_names_an_expert_the_body_introduced_by_short_name(client, amara):
+    article = ArticleFactory(
+        published=True, body="We spoke to [[expert:amara-okafor]].", list_heading="More"
+    )
+    item = ListItemFactory.build(
+        article=article, text="It fades in days, says [[expert:amara-okafor]]."
+    )
+    item.full_clean()
+    item.save()
+
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+
+    assert page.select_one(".article-main > .prose p").get_text() == (
+        f"We spoke to {FULL}."
+    )
+    assert page.select_one(".numbered-list .prose").get_text().strip() == (
+        "It fades in days, says Dr Amara."
+    )

@@ -131,14 +131,22 @@
     }
   }
 
-  function banner(copy, current, onRestore, onDiscard) {
+  // A warning in the admin's own message style; returns the box and its message.
+  function warningBox(className) {
     const box = document.createElement("div");
-    box.className = "unsaved-changes";
+    box.className = className;
     box.setAttribute("role", "alert");
     const list = document.createElement("ul");
     list.className = "messagelist";
     const item = document.createElement("li");
     item.className = "warning";
+    list.append(item);
+    box.append(list);
+    return [box, item];
+  }
+
+  function banner(copy, current, onRestore, onDiscard) {
+    const [box, item] = warningBox("unsaved-changes");
     let text = `You have unsaved changes from ${formatTime(copy.savedAt)}.`;
     if (copy.version !== current) {
       text +=
@@ -166,8 +174,6 @@
       onDiscard();
     });
     item.append(message, restore, " ", discard);
-    list.append(item);
-    box.append(list);
     return box;
   }
 
@@ -180,18 +186,10 @@
 
   // Fields someone else changed too: theirs stays, the typing is kept here to copy.
   function conflictsBox(conflicts) {
-    const box = document.createElement("div");
-    box.className = "unsaved-conflicts";
-    box.setAttribute("role", "alert");
-    const list = document.createElement("ul");
-    list.className = "messagelist";
-    const item = document.createElement("li");
-    item.className = "warning";
+    const [box, item] = warningBox("unsaved-conflicts");
     item.textContent =
       "Someone else changed these fields after you typed in them, so the form shows" +
       " their version. Yours is below each: copy what you need into the field.";
-    list.append(item);
-    box.append(list);
     for (const [el, value] of conflicts) {
       const details = document.createElement("details");
       details.open = true;
