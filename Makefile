@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check bench clean install
+.PHONY: run serve test lint format check bench clean install
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
@@ -26,6 +26,17 @@ run: $(STAMP)
 	$(BIN)/python manage.py createinitialrevisions articles.Article --comment "Demo content" -v0
 	$(BIN)/python manage.py ensure_demo_editor --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production configuration (docs/deployment.md): debug off, static files collected,
+# migrated, gunicorn with workers from the cores (cms/gunicorn.conf.py). Needs
+# DJANGO_SECRET_KEY; HOST=0.0.0.0 to listen beyond this machine.
+serve: export DJANGO_DEBUG := 0
+serve: export HOST := $(HOST)
+serve: export PORT := $(PORT)
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn -c cms/gunicorn.conf.py
 
 # Both cores (pytest-xdist): tests are shared out, the browser tests kept together.
 TEST_WORKERS ?= auto

@@ -14,11 +14,13 @@ class ArticlesConfig(AppConfig):
         from . import revisions  # noqa: F401 (registers articles with reversion)
         from .dashboard import dashboard_for
         from .experts import ArticleUsage
+        from .pages import register_handlers as register_page_handlers
         from .roles import ROLES, sync_roles_after_migrate
         from .signals import register_renditions, register_signal_handlers
 
         register_signal_handlers()
         register_renditions()
+        register_page_handlers()
         register(ArticleUsage())  # tells the experts app where experts are used
         roles.register(ROLES)
         post_migrate.connect(

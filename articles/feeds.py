@@ -9,7 +9,10 @@ from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from cms.pagecache import tag_response
+
 from .models import Article, Author, Category
+from .views import card_tags
 
 FEED_LENGTH = 20
 
@@ -46,7 +49,13 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).with_related()[:FEED_LENGTH]
+        self.shown = list(self.articles(obj).with_related()[:FEED_LENGTH])
+        return self.shown
+
+    def cache_tags(self, obj) -> set[str]:
+        """What the page cache clears the feed for: any change to the list, or to an
+        article or byline in it."""
+        return {"articles", *card_tags(self.shown)}
 
     def item_title(self, item):
         return item.title
@@ -80,7 +89,12 @@ class ArticleFeed(Feed):
         # The view is one shared instance: a copy per request holds the request.
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        return tag_response(response, *feed.cache_tags(feed.obj))
+
+    def get_object(self, request, *args, **kwargs):
+        self.obj = super().get_object(request, *args, **kwargs)
+        return self.obj
 
 
 class AtomArticleFeed(ArticleFeed):
@@ -90,9 +104,22 @@ class AtomArticleFeed(ArticleFeed):
         return self.description(obj)
 
 
-class SectionFeedMixin:
+class ListFeedMixin:
+    """The feed of one section's or author's list."""
+
+    kind = ""
+
+    def cache_tags(self, obj):
+        tags = {f"{self.kind}:{obj.pk}", f"list:{self.kind}:{obj.pk}"}
+        return tags | card_tags(self.shown)
+
+
+class SectionFeedMixin(ListFeedMixin):
+    kind = "section"
+
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        self.obj = get_object_or_404(Category, slug=slug)
+        return self.obj
 
     def title(self, obj=None):
         return f"{obj.name} | {settings.CMS_SITE_NAME}"
@@ -115,9 +142,12 @@ class AtomSectionFeed(SectionFeedMixin, AtomArticleFeed):
     pass
 
 
-class AuthorFeedMixin:
+class AuthorFeedMixin(ListFeedMixin):
+    kind = "author"
+
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        self.obj = get_object_or_404(Author, slug=slug)
+        return self.obj
 
     def title(self, obj=None):
         return f"{obj.display_name} | {settings.CMS_SITE_NAME}"

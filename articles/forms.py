@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Article
-from .services import allowed_transitions, medical_review_refusal, publication_time
+from .services import Step, allowed_transitions, step_refusals
 
 Status = Article.Status
 
@@ -74,6 +74,7 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     user = None  # set by ArticleAdmin.get_form
+    step = None  # the workflow step chosen, once the form is valid
 
     class Meta:
         model = Article
@@ -111,48 +112,52 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_version(cleaned.get("edit_version"))
+        as_saved = self._as_saved(cleaned)
+        action = cleaned.get("action")
         # Read by the Quotes inline, which validates after this form on the same
-        # instance and so knows the quote list this save leaves: None = not publishing.
-        self.instance.quote_approval_override = (
-            bool(cleaned.get("override_quote_approval"))
-            if cleaned.get("action") == Status.PUBLISHED
+        # instance and so checks the approval of the quotes this save leaves.
+        self.instance.workflow_step = self.step = (
+            Step(
+                to_status=action,
+                comment=cleaned.get("comment") or "",
+                publish_at=cleaned.get("publish_at"),
+                override_quote_approval=bool(cleaned.get("override_quote_approval")),
+            )
+            if action
             else None
         )
-        self._check_version(cleaned.get("edit_version"))
-        as_saved = self._with_review(cleaned)
-        action = cleaned.get("action")
-        if action == Status.DRAFT and self.instance.status == Status.IN_REVIEW:
-            if not (cleaned.get("comment") or "").strip():
-                self.add_error(
-                    "comment", "Say what needs changing when you send it back."
-                )
         if action == Status.UNPUBLISHED and not cleaned.get("confirm_unpublish"):
             self._check_linking()
-        if action == Status.PUBLISHED:
-            # The same times the service will use, so it never refuses after saving.
-            now = timezone.now()
-            publish_at = publication_time(self.instance, cleaned.get("publish_at"), now)
-            expires_at = cleaned.get("expires_at")
-            if expires_at and expires_at <= now:
-                self.add_error(
-                    "expires_at",
-                    "The expiry time has passed: clear it or choose a later one.",
-                )
-            elif expires_at and expires_at <= publish_at:
-                self.add_error(
-                    "expires_at", "The expiry time must be after publication."
-                )
-            # The service refuses too; saying so here keeps the typed form on screen.
-            if as_saved.category_id and (refusal := medical_review_refusal(as_saved)):
-                self.add_error(None, refusal)
+        if self.step is not None:
+            # The rules the save enforces, said here so the typed form stays on screen.
+            for refusal in step_refusals(as_saved, self.step):
+                field = refusal.field if refusal.field in self.fields else None
+                self.add_error(field, refusal.on_form)
         return cleaned
 
     def save(self, commit=True):
         self._stamp_review(self.instance, self.cleaned_data)
         return super().save(commit)
 
-    def _with_review(self, cleaned) -> Article:
-        """The article as saving this form would leave it, as far as review goes.
+    def _get_validation_exclusions(self):
+        """A slug kept in the section it was saved in is still unique there: not
+        asked of the database again (the unique constraint backs it up)."""
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and not {"slug", "category"} & set(self.changed_data):
+            exclude.add("slug")
+        return exclude
+
+    def _save_m2m(self):
+        """Many-to-many values (tags) posted back as they were are left alone: a
+        query each fewer."""
+        for field in self.instance._meta.many_to_many:
+            if field.name in self.fields and field.name in self.changed_data:
+                field.save_form_data(self.instance, self.cleaned_data[field.name])
+
+    def _as_saved(self, cleaned) -> Article:
+        """The article as saving this form would leave it, as far as the workflow's
+        rules go (section, body, review, expiry).
 
         Also puts the next review date the save will store into ``cleaned``.
         """
@@ -160,6 +165,8 @@ class ArticleAdminForm(forms.ModelForm):
         for name in ("category", "body", "reviewed_by", "reviewed_at"):
             if name in self.fields and name in cleaned:
                 setattr(article, name, cleaned[name])
+        if "expires_at" in self.fields:
+            article.expires_at = cleaned.get("expires_at")
         if "next_review_at" in self.fields and "next_review_at" in cleaned:
             article.next_review_at = cleaned["next_review_at"]
             self._stamp_review(article, cleaned)

@@ -12,9 +12,11 @@ from itertools import islice
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import models
+from django.db import models, router
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
-from reversion.models import Version
+from django.utils import timezone
+from reversion.models import Revision, Version
 
 from .models import (
     Article,
@@ -66,12 +68,105 @@ PART_MODELS = [model for model, _ in PARTS.values()]
 # Compared and shown for each row of a part; the rest is derived or bookkeeping.
 PART_HIDDEN_FIELDS = {"id", "article", "image_width", "image_height", "text_html"}
 
-reversion.register(ArticleAuthor)
-reversion.register(ArticleQuote)
-reversion.register(ListItem, exclude=("text_html",))
-reversion.register(RelatedLink)
-reversion.register(ArticleSource)
-reversion.register(Article, exclude=ARTICLE_EXCLUDE, follow=tuple(PARTS))
+# How each part is fetched for a revision: with what its description (``str``) reads.
+PART_QUERIES = {
+    "article_authors": ArticleAuthor.objects.select_related("author"),
+    "article_quotes": ArticleQuote.objects.select_related("quote"),
+    "list_items": ListItem.objects.all(),
+    "related_links": RelatedLink.objects.select_related("target_article"),
+    "sources": ArticleSource.objects.all(),
+}
+
+# What a revision leaves out of each model it stores.
+EXCLUDED: dict[type[models.Model], tuple[str, ...]] = {
+    ArticleAuthor: (),
+    ArticleQuote: (),
+    ListItem: ("text_html",),
+    RelatedLink: (),
+    ArticleSource: (),
+    Article: ARTICLE_EXCLUDE,
+}
+for _model, _exclude in EXCLUDED.items():
+    reversion.register(
+        _model, exclude=_exclude, follow=tuple(PARTS) if _model is Article else ()
+    )
+
+
+def use_rows(article: Article, rows: dict[str, list[models.Model]]) -> None:
+    """Let ``article.<name>.all()`` answer from ``rows``, by accessor (a part such as
+    ``"list_items"``, or ``"tags"``): rows the caller has just saved, all the article
+    has. As a prefetch would, without fetching them again."""
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, found in rows.items():
+        cache.pop(name, None)
+        queryset = getattr(article, name).all()
+        found = list(found)
+        if name in PARTS:
+            for row in found:
+                row._meta.get_field("article").set_cached_value(row, article)
+            found.sort(key=lambda row: (row.position, row.pk))
+        queryset._result_cache = found
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
+def record_revision(
+    article: Article,
+    *,
+    user,
+    comment: str,
+    rows: dict[str, list[models.Model]] | None = None,
+) -> None:
+    """One revision of the article as saved now, with its tags and every part.
+
+    ``rows`` are parts (and tags) just saved, by accessor (see ``use_rows``); other
+    parts are fetched, one query each. Joins the revision open around the caller, if
+    any (``reversion.create_revision``); otherwise writes it in two queries, where
+    reversion's own would first check that each kind of row still exists.
+    """
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in PARTS:
+        cache.pop(name, None)  # any fetched before the parts were saved
+    use_rows(article, rows or {})
+    prefetch_related_objects(
+        [article],
+        *(
+            Prefetch(name, queryset=queryset)
+            for name, queryset in PART_QUERIES.items()
+            if name not in cache
+        ),
+    )
+    if reversion.is_active():
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        if comment:
+            reversion.set_comment(comment)
+        return
+    revision = Revision.objects.create(
+        date_created=timezone.now(), user=user, comment=comment
+    )
+    stored = [article, *(row for name in PARTS for row in getattr(article, name).all())]
+    Version.objects.bulk_create([_version(revision, row) for row in stored])
+
+
+def _version(revision: Revision, row: models.Model) -> Version:
+    """What reversion stores of ``row``: its registered fields, as JSON."""
+    model = type(row)
+    opts = model._meta
+    fields = [
+        field.name
+        for field in opts.local_fields + opts.local_many_to_many
+        if field.name not in EXCLUDED[model]
+    ]
+    return Version(
+        revision=revision,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(row.pk),
+        db=router.db_for_write(model),
+        format="json",
+        serialized_data=serializers.serialize("json", (row,), fields=fields),
+        object_repr=str(row),
+    )
 
 
 @dataclass(frozen=True)

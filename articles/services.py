@@ -1,5 +1,14 @@
-"""Writes that span models: workflow transitions, and restoring an article's revision."""
+"""Writes that span models: the one write path of an article (``save_article``) with
+its workflow steps, and restoring an article's revision.
 
+Each rule of a step is a function that returns why it refuses and writes nothing
+(``step_refusals``): the admin's form and quote list call them to keep the typed form
+on screen, and ``save_article`` enforces them for every other caller.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import reversion
@@ -13,7 +22,8 @@ from reversion.models import Version
 from experts.models import Quote
 
 from .models import Article, ArticleQuote, ArticleTransition, Tag
-from .revisions import describe_part, revision_parts, stored_values
+from .models.references import references_synced_once
+from .revisions import describe_part, record_revision, revision_parts, stored_values
 
 Status = Article.Status
 
@@ -38,10 +48,15 @@ def can_edit(user, article: Article) -> bool:
         return True
     if article.pk is None:
         return True
-    return (
-        article.status == Status.DRAFT
-        and Article.objects.owned_by(user).filter(pk=article.pk).exists()
-    )
+    if article.status != Status.DRAFT:
+        return False
+    # Asked for the article and each of its inlines on one page: answered once per
+    # state of the article (a save bumps its version).
+    known = article.__dict__.setdefault("_owned_by", {})
+    key = (user.pk, article.version)
+    if key not in known:
+        known[key] = Article.objects.owned_by(user).filter(pk=article.pk).exists()
+    return known[key]
 
 
 def can_transition(user, article: Article, to_status: str) -> bool:
@@ -111,29 +126,113 @@ def unapproved_quotes(article: Article) -> list[Quote]:
     return [row.quote for row in rows]
 
 
-def check_quote_approval(quotes: list[Quote], *, override: bool) -> str:
-    """Check that ``quotes`` (an article about to be published) are all approved.
+@dataclass(frozen=True)
+class Refusal:
+    """Why a rule refuses a step: said next to ``field`` on the admin's form (None: at
+    the top), or on its own (``alone``) where no form shows it."""
 
-    Returns the note for the article's history when ``override`` lets unapproved quotes
-    through, else "". Raises ValidationError naming each unapproved quote when there is
-    no override. Nothing is checked when CMS_REQUIRE_QUOTE_APPROVAL is off.
-    """
+    field: str | None
+    on_form: str
+    alone: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A workflow step taken with a save: where to, and what the person chose."""
+
+    to_status: str
+    comment: str = ""
+    publish_at: datetime | None = None
+    override_quote_approval: bool = False
+
+
+def quote_refusal(quotes: Iterable[Quote], *, override: bool) -> Refusal | None:
+    """Publishing needs ``quotes`` (all the article keeps) approved by their experts,
+    unless ``override``; nothing is checked when CMS_REQUIRE_QUOTE_APPROVAL is off."""
     unapproved = [quote for quote in quotes if not quote.is_approved]
-    if not unapproved or not settings.CMS_REQUIRE_QUOTE_APPROVAL:
-        return ""
-    if override:
-        refs = ", ".join(quote.reference for quote in unapproved)
-        return f"Published with unapproved quotes: {refs}."
+    if not unapproved or override or not settings.CMS_REQUIRE_QUOTE_APPROVAL:
+        return None
     named = "; ".join(
         f"{quote.reference} by {quote.expert.full_name} "
         f"({quote.get_status_display().lower()})"
         for quote in unapproved
     )
-    raise ValidationError(
+    alone = (
         f"Quotes not approved by their experts: {named}. Get them approved, or take "
-        "them out of the article, before publishing.",
+        "them out of the article, before publishing."
+    )
+    return Refusal(
+        field=None,
+        on_form=f"{alone} To publish anyway, tick “Publish even though some quotes "
+        "are not approved” under Workflow.",
+        alone=alone,
         code="unapproved_quotes",
     )
+
+
+def quote_approval_note(quotes: Iterable[Quote], *, override: bool) -> str:
+    """The history's note when an override let unapproved quotes through, else ""."""
+    unapproved = [quote.reference for quote in quotes if not quote.is_approved]
+    if not (unapproved and override and settings.CMS_REQUIRE_QUOTE_APPROVAL):
+        return ""
+    return f"Published with unapproved quotes: {', '.join(unapproved)}."
+
+
+def expiry_refusal(
+    expires_at: datetime | None, published_at: datetime, now: datetime
+) -> Refusal | None:
+    """A published article's expiry must be in the future and after its publication."""
+    if expires_at and expires_at <= now:
+        message = "The expiry time has passed: clear it or choose a later one."
+        return Refusal("expires_at", message, message)
+    if expires_at and expires_at <= published_at:
+        return Refusal(
+            "expires_at",
+            "The expiry time must be after publication.",
+            "The expiry time must be after the publication time.",
+        )
+    return None
+
+
+def step_refusals(
+    article: Article,
+    step: Step,
+    *,
+    quotes: Iterable[Quote] | None = None,
+    now: datetime | None = None,
+) -> list[Refusal]:
+    """Every rule ``step`` must pass, in order; [] when it may be taken. Writes nothing.
+
+    ``article`` is as the save will leave it, in its state before the step. ``quotes``
+    are the quotes it keeps; None leaves their approval to the caller (the admin's
+    quote list knows them only after the form is checked, see ``quote_refusal``).
+    """
+    now = now or timezone.now()
+    refusals = []
+    if (
+        step.to_status == Status.DRAFT
+        and article.status == Status.IN_REVIEW
+        and not step.comment.strip()
+    ):
+        refusals.append(
+            Refusal(
+                "comment",
+                "Say what needs changing when you send it back.",
+                "Say what needs changing when you send an article back.",
+            )
+        )
+    if step.to_status == Status.PUBLISHED:
+        if article.category_id and (refusal := medical_review_refusal(article)):
+            refusals.append(Refusal(None, refusal, refusal))
+        if quotes is not None and (
+            refusal := quote_refusal(quotes, override=step.override_quote_approval)
+        ):
+            refusals.append(refusal)
+        published_at = publication_time(article, step.publish_at, now)
+        if refusal := expiry_refusal(article.expires_at, published_at, now):
+            refusals.append(refusal)
+    return refusals
 
 
 def publication_time(
@@ -172,63 +271,112 @@ def article_transition(
     Raises PermissionDenied for a user who may not, and ValidationError for a move
     that the workflow does not have or that leaves the article invalid. Publishing
     with quotes not approved by their experts needs ``override_quote_approval``, and
-    the history records it.
+    the history records it. ``expires_at`` None keeps the article's expiry.
     """
     if to_status not in Status.values:
         raise ValidationError(f"“{to_status}” is not a workflow state.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    from_status = locked.status
+    if expires_at is not None:
+        locked.expires_at = expires_at
+    step = Step(
+        to_status=to_status,
+        comment=comment,
+        publish_at=publish_at,
+        override_quote_approval=override_quote_approval,
+    )
+    return save_article(locked, by=by, step=step)
+
+
+def check_step_allowed(article: Article, by, to_status: str) -> None:
+    """Raise ValidationError for a move the workflow lacks, PermissionDenied for one
+    ``by`` may not make (the admin's form offers only the others)."""
     label = Status(to_status).label
-    if (from_status, to_status) not in TRANSITIONS:
+    if (article.status, to_status) not in TRANSITIONS:
         raise ValidationError(
-            f"An article that is {locked.get_status_display().lower()} cannot become "
+            f"An article that is {article.get_status_display().lower()} cannot become "
             f"{label.lower()}."
         )
-    if not can_transition(by, locked, to_status):
+    if not can_transition(by, article, to_status):
         raise PermissionDenied(
             f"You do not have permission to make this article {label.lower()}."
         )
-    if (
-        to_status == Status.DRAFT
-        and from_status == Status.IN_REVIEW
-        and not comment.strip()
-    ):
-        raise ValidationError("Say what needs changing when you send an article back.")
 
+
+@transaction.atomic(savepoint=False)
+def save_article(
+    article: Article,
+    *,
+    by,
+    step: Step | None = None,
+    save_parts: Callable[[], dict[str, list] | None] | None = None,
+    comment: Callable[[], str] | None = None,
+    checked: bool = False,
+) -> Article:
+    """The one write path of an article: the step's rules, one save, its parts, its
+    references synced once, one revision, and the step's record.
+
+    ``save_parts`` saves what belongs to the article (the admin's tags and inlines)
+    once it has a key, and may return the rows it leaves (see
+    ``revisions.use_rows``). ``comment`` gives the revision's comment once they are
+    saved (default: the step, such as "Draft → Published"). ``checked`` says the
+    caller holds the row lock and has checked the step and the article (the admin's
+    form and inlines); without it, the step's rules and the article's validation run
+    here and raise PermissionDenied or ValidationError.
+    """
     now = timezone.now()
-    goes_live_at = publication_time(locked, publish_at, now)  # from the state before
-    locked.status = to_status
-    note = ""
-    if to_status == Status.PUBLISHED:
-        check_medical_review(locked)
-        note = check_quote_approval(
-            unapproved_quotes(locked), override=override_quote_approval
-        )
-        locked.published_at = goes_live_at
-        if expires_at is not None:  # None keeps the expiry the article already has
-            locked.expires_at = expires_at
-        if locked.expires_at and locked.expires_at <= now:
-            raise ValidationError(
-                "The expiry time has passed: clear it or choose a later one."
-            )
-        if locked.expires_at and locked.expires_at <= locked.published_at:
-            raise ValidationError("The expiry time must be after the publication time.")
-    locked.modified_by = by
-    locked.full_clean()
-    # A save like any other, so a revision (joined to the admin's, when one is open).
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(f"{Status(from_status).label} → {label}")
-        locked.save()
-    ArticleTransition.objects.create(
-        article=locked,
-        from_status=from_status,
-        to_status=to_status,
-        by=by,
-        comment=" ".join(part for part in (note, comment.strip()) if part),
-        publish_at=locked.published_at if to_status == Status.PUBLISHED else None,
+    from_status = article.status
+    if step is not None and not checked:
+        check_step_allowed(article, by, step.to_status)
+        publishing = step.to_status == Status.PUBLISHED
+        quotes = unapproved_quotes(article) if publishing else None
+        for refusal in step_refusals(article, step, quotes=quotes, now=now):
+            raise ValidationError(refusal.alone, code=refusal.code)
+    if step is not None:
+        if step.to_status == Status.PUBLISHED:
+            article.published_at = publication_time(article, step.publish_at, now)
+        article.status = step.to_status
+    article.modified_by = by
+    if not checked:
+        article.full_clean()
+    # In a revision someone opened, the rows are added once at the end, not one by one
+    # as each is saved.
+    manual = (
+        reversion.create_revision(manage_manually=True, atomic=False)
+        if reversion.is_active()
+        else nullcontext()
     )
-    return locked
+    with manual:
+        with references_synced_once(article):
+            article.save()
+            rows = save_parts() if save_parts is not None else None
+        if comment is not None:
+            said = comment()
+        elif step is not None:
+            said = f"{Status(from_status).label} → {Status(step.to_status).label}"
+        else:
+            said = ""
+        record_revision(article, user=by, comment=said, rows=rows)
+    if step is not None:
+        _record_step(article, step, by=by, from_status=from_status)
+    return article
+
+
+def _record_step(article: Article, step: Step, *, by, from_status: str) -> None:
+    """The step in the article's history, with the note of an approval override."""
+    note = ""
+    if step.to_status == Status.PUBLISHED:
+        note = quote_approval_note(
+            [row.quote for row in article.article_quotes.all()],
+            override=step.override_quote_approval,
+        )
+    ArticleTransition.objects.create(
+        article=article,
+        from_status=from_status,
+        to_status=step.to_status,
+        by=by,
+        comment=" ".join(part for part in (note, step.comment.strip()) if part),
+        publish_at=article.published_at if step.to_status == Status.PUBLISHED else None,
+    )
 
 
 def article_submit(*, article: Article, by, comment: str = "") -> Article:
@@ -301,22 +449,22 @@ def article_restore(
     locked.full_clean()
     left_out = []
     with reversion.create_revision(manage_manually=True):
-        locked.save()
-        locked.tags.set(Tag.objects.filter(pk__in=tag_ids))
-        for model, rows in revision_parts(version).items():
-            # Cleared first, so rows brought back never clash with today's.
-            model.objects.filter(article=locked).delete()
-            for row in rows:
-                if _targets_exist(row):
-                    row.save(force_insert=True)
-                else:
-                    left_out.append(describe_part(row))
-        reversion.add_to_revision(locked)
-        reversion.set_user(by)
+        # List items are cleared in bulk, so references are synced whatever changed.
+        with references_synced_once(locked, changed=True):
+            locked.save()
+            locked.tags.set(Tag.objects.filter(pk__in=tag_ids))
+            for model, rows in revision_parts(version).items():
+                # Cleared first, so rows brought back never clash with today's.
+                model.objects.filter(article=locked).delete()
+                for row in rows:
+                    if _targets_exist(row):
+                        row.save(force_insert=True)
+                    else:
+                        left_out.append(describe_part(row))
         when = date_format(
             timezone.localtime(version.revision.date_created), "j M Y, H:i:s"
         )
-        reversion.set_comment(f"Restored the revision of {when}")
+        record_revision(locked, user=by, comment=f"Restored the revision of {when}")
     return locked, left_out
 
 

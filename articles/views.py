@@ -2,35 +2,66 @@ from functools import wraps
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from cms.pagecache import tag_response
+
 from .models import Article, ArticlePath, Author, Category, Tag
-from .models.search import clean_query
+from .models.search import MAX_RANKED, clean_query
+from .pages import page_for, public_article
+from .pagination import CappedPaginator
 from .previews import PreviewLinkRefused, read_share_token
 
 
-def page_or_404(request, queryset, per_page):
-    """The ``?page=`` asked for; a page that is out of range or not a number is a 404."""
+def page_or_404(request, queryset, per_page, cap=None):
+    """The ``?page=`` asked for; a page that is out of range or not a number is a 404.
+
+    Counts at most ``cap`` (``COUNT_CAP``) rows: no full-table ``COUNT(*)`` per request.
+    """
+    paginator = CappedPaginator(queryset, per_page, cap=cap)
     try:
-        return Paginator(queryset, per_page).page(request.GET.get("page") or 1)
+        return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise Http404("No such page.") from exc
 
 
-class PublishedArticlesMixin:
+def card_tags(articles) -> set[str]:
+    """Page-cache tags for a list of article cards: each article and its byline."""
+    tags = set()
+    for article in articles:
+        tags.add(f"article:{article.pk}")
+        # Only where the card shows the byline (fetched with the list).
+        if "article_authors" in getattr(article, "_prefetched_objects_cache", {}):
+            tags.update(f"author:{author.pk}" for author in article.byline)
+    return tags
+
+
+class CachedPageMixin:
+    """A public page the page cache may keep, tagged with what it shows."""
+
+    def cache_tags(self, context) -> set[str]:
+        return card_tags(context.get("object_list") or context.get("articles") or ())
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return tag_response(response, *self.cache_tags(context))
+
+
+class PublishedArticlesMixin(CachedPageMixin):
     """Public pages only ever see published articles."""
 
     paginate_by = 20
+    count_cap = None  # pagination's COUNT_CAP
 
     def published_articles(self):
         return Article.objects.published().with_related()
 
     def paginate_queryset(self, queryset, page_size):
-        page = page_or_404(self.request, queryset, page_size)
+        page = page_or_404(self.request, queryset, page_size, self.count_cap)
         return page.paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -51,11 +82,19 @@ class HomeView(PublishedArticlesMixin, ListView):
             context["sections"] = Article.objects.published().latest_per_section()
         return context
 
+    def cache_tags(self, context):
+        shown = [*context["object_list"], *filter(None, [context.get("featured")])]
+        for _, articles in context.get("sections", ()):
+            shown += articles
+        return {"articles", *card_tags(shown)}
+
 
 class SearchView(PublishedArticlesMixin, ListView):
     """Published articles matching ``?q=``, best first, with highlighted snippets."""
 
     template_name = "articles/search.html"
+    # Counted as far as PostgreSQL ranks: every counted result has a page.
+    count_cap = MAX_RANKED
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q"))
@@ -64,8 +103,14 @@ class SearchView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, **kwargs)
 
+    def cache_tags(self, context):
+        # Results depend on every published article's words.
+        return {"content", *super().cache_tags(context)}
+
 
 class ArticleDetailView(DetailView):
+    """A published article: its stored page in the site's frame (``articles.pages``)."""
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -79,11 +124,18 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(path.article.get_absolute_url())
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Article.objects.published().for_page(),
-            category__slug=self.kwargs["category_slug"],
-            slug=self.kwargs["slug"],
-        )
+        article = public_article(self.kwargs["category_slug"], self.kwargs["slug"])
+        if article is None:
+            raise Http404("No such article.")
+        return article
+
+    def get_context_data(self, **kwargs):
+        self.page = page_for(self.object, self.request)
+        return super().get_context_data(page=self.page, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return tag_response(response, *self.page.tags)
 
 
 def private_page(view):
@@ -135,9 +187,18 @@ class ArticleListPageMixin(PublishedArticlesMixin):
             page_obj=page, articles=page.object_list, **kwargs
         )
 
+    def cache_tags(self, context):
+        pk = self.object.pk
+        return {
+            f"{self.kind}:{pk}",
+            f"list:{self.kind}:{pk}",
+            *super().cache_tags(context),
+        }
+
 
 class CategoryDetailView(ArticleListPageMixin, DetailView):
     queryset = Category.objects.select_related("parent").prefetch_related("children")
+    kind = "section"
 
     def articles_for(self, category):
         return self.published_articles().in_section(category)
@@ -145,6 +206,7 @@ class CategoryDetailView(ArticleListPageMixin, DetailView):
 
 class TagDetailView(ArticleListPageMixin, DetailView):
     model = Tag
+    kind = "tag"
 
     def articles_for(self, tag):
         return self.published_articles().tagged(tag)
@@ -152,6 +214,7 @@ class TagDetailView(ArticleListPageMixin, DetailView):
 
 class AuthorDetailView(ArticleListPageMixin, DetailView):
     queryset = Author.objects.prefetch_related("links")
+    kind = "author"
 
     def articles_for(self, author):
         return self.published_articles().by_author(author)

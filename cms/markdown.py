@@ -19,7 +19,8 @@ import html
 import re
 import secrets
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -158,7 +159,18 @@ def callout_html(kind: str, title: str, body_html: str) -> str:
 
 
 def render(text: str) -> Rendered:
-    """Render an editor's Markdown to safe HTML with markers, callouts and an H2 contents list."""
+    """Render an editor's Markdown to safe HTML with markers, callouts and an H2 contents list.
+
+    The result depends on the text alone, so a save that validates, checks and stores
+    the same text (the field's validator, link and reference checks, the model's save)
+    renders it once: recent results are kept by text (``render.cache_clear()``).
+    """
+    rendered = _render(text or "")
+    return replace(rendered, toc=[dict(entry) for entry in rendered.toc])
+
+
+@lru_cache(maxsize=64)
+def _render(text: str) -> Rendered:
     # Where the syntax found a callout or a mention, it leaves this token for the steps
     # after sanitising; it is new on every render, so no editor can type it.
     token = f"cms{secrets.token_hex(8)}"
@@ -184,7 +196,7 @@ def render(text: str) -> Rendered:
         output_format="html",
     )
     # One h1 per page: the article title. Body "# Heading" becomes an H2.
-    raw = H1.sub(r"<\1h2", md.convert(text or ""))
+    raw = H1.sub(r"<\1h2", md.convert(text))
     clean = sanitise(raw)
     clean = _place_callouts(clean, token)
     clean = BLOCK_LINE.sub(
@@ -201,6 +213,9 @@ def render(text: str) -> Rendered:
     ]
     words = len(html.unescape(TAG.sub(" ", clean)).split())
     return Rendered(html=clean, toc=toc, word_count=words)
+
+
+render.cache_clear = _render.cache_clear
 
 
 def stray_references(rendered_html: str) -> list[str]:

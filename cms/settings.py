@@ -1,5 +1,6 @@
 """Settings for the CMS, driven by the environment (see README.md for every variable)."""
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.pagecache.CacheHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -112,6 +115,27 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Anonymous readers' queries may go to a read replica (cms/db_router.py); writes, the
+# admin and whatever follows a write stay on the primary, which alone is migrated.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # Tests have one database: the replica alias reads the test primary.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["cms.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "cms.db_router.ReplicaMiddleware",
+    )
+# After a write, that browser reads from the primary this long (more than replicas lag).
+CMS_REPLICA_PIN_SECONDS = int(os.environ.get("CMS_REPLICA_PIN_SECONDS", "10"))
+
 # Cache: local memory unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -124,6 +148,58 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (cms/pagecache.py): on unless CMS_PAGE_CACHE=off. Its store is shared by
+# every server process: Redis with REDIS_URL, otherwise files on this machine. Keys are
+# per database, so two sites never answer from each other's pages.
+CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
+CMS_PAGE_CACHE_ALIAS = "pages"
+CMS_PAGE_CACHE_VERSIONS_ALIAS = "page-versions"
+_pages_prefix = (
+    "pages:"
+    + hashlib.sha256(repr(sorted(DATABASES["default"].items())).encode()).hexdigest()[
+        :12
+    ]
+)
+if REDIS_URL:
+    # Versions must not be evicted before they expire: keep Redis's default
+    # maxmemory-policy, noeviction, and give it the memory (docs/deployment.md).
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": _pages_prefix}
+    CACHES["page-versions"] = {**CACHES["pages"], "KEY_PREFIX": _pages_prefix + ":v"}
+elif TESTING:
+    for _alias in ("pages", "page-versions"):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _alias,
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+else:
+    _pages_dir = Path(
+        os.environ.get("CMS_PAGE_CACHE_DIR", BASE_DIR / "var" / "pagecache")
+    ) / _pages_prefix.removeprefix("pages:")
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _pages_dir / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+    # Never culled: versions expire on their own.
+    CACHES["page-versions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _pages_dir / "versions",
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+    }
+# A stored page is dropped after this long even if nothing it shows changed.
+CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "86400"))
+# A page whose render began this soon after a change is not kept: servers' clocks differ
+# a little, and a read replica lags. Set it above the replica's lag.
+CMS_PAGE_CACHE_DISTRUST_SECONDS = float(
+    os.environ.get("CMS_PAGE_CACHE_DISTRUST_SECONDS", "0.5")
+)
+# How long a CDN may keep a public page (s-maxage); the purge hook clears it sooner.
+CMS_CDN_SECONDS = int(os.environ.get("CMS_CDN_SECONDS", "60"))
+# A class with purge(urls), given the addresses of pages that changed (a CDN's API).
+CMS_PAGE_CACHE_PURGE = os.environ.get("CMS_PAGE_CACHE_PURGE", "")
+CMS_PAGE_CACHE_NEXT_CHANGE = "articles.pages.next_scheduled_change"
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -144,10 +220,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Django serves uploads itself only when asked: a single server with no S3 or CDN.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 
 S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+# Without a bucket the uploads are on this server's disk, so the app serves them
+# (cms/media.py), debug or not; DJANGO_SERVE_MEDIA=0 leaves them to a proxy in front.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", not S3_BUCKET)
 if S3_BUCKET:
     media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

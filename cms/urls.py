@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, SectionSitemap
 from experts.sitemaps import ExpertSitemap
 
 from . import accounts
+from .media import media
+from .pagecache import cached_page
 from .views import favicon, health, markdownx_urls, robots_txt
 
 sitemaps = {
@@ -18,6 +19,9 @@ sitemaps = {
     "authors": AuthorSitemap,
     "experts": ExpertSitemap,
 }
+
+# Sitemaps list every published article (with its dates), author and expert.
+sitemap_page = cached_page("articles", "content", "authors", "experts")
 
 handler500 = "cms.views.server_error"
 
@@ -50,13 +54,13 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_page(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemaps"},
         name="sitemap",
     ),
     path(
         "sitemaps/<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemaps",
     ),
@@ -64,12 +68,14 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # static() adds nothing with DEBUG off, so the route is spelled out.
-    urlpatterns.append(
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # static() adds nothing with DEBUG off, so the route is spelled out; first, so that
+    # nothing under it reaches the article patterns.
+    urlpatterns.insert(
+        0,
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+            media,
+            name="media",
+        ),
     )

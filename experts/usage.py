@@ -16,28 +16,34 @@ from .models import Expert, Quote
 
 @dataclass(frozen=True)
 class QuoteUse:
-    """One quote and the published content it appears in, newest first."""
+    """One quote and the newest published content it appears in; ``more`` is how
+    many other pieces place it too."""
 
     quote: Quote
     content: list[Any]
+    more: int = 0
 
 
 @dataclass(frozen=True)
 class Appearances:
     """An expert's published content: everything quoting them or reviewed by them.
 
-    ``content`` is newest first; ``quotes`` lists each quote once, with its content.
+    ``content`` is one page of it, newest first (``page_obj``, None when there is
+    none); ``quotes`` lists each quote once, with its newest content.
     """
 
     content: list[Any] = field(default_factory=list)
     quotes: list[QuoteUse] = field(default_factory=list)
+    page_obj: Any = None
 
 
 class Usage:
     """The questions experts ask; this base answers "nowhere" to each."""
 
-    def appearances(self, expert: Expert) -> Appearances:
-        """Published content quoting, or reviewed by, the expert, in a fixed number of queries."""
+    def appearances(self, expert: Expert, *, page=1) -> Appearances:
+        """Page ``page`` of the published content quoting, or reviewed by, the
+        expert, in a fixed number of queries. Raises ``django.core.paginator.
+        InvalidPage`` for a page that does not exist."""
         return Appearances()
 
     def published_content_for_quote(self, quote: Quote) -> list[Any]:

@@ -17,14 +17,24 @@ from ..models import (
     RelatedLink,
 )
 from ..rendering import check_quote_refs
-from ..services import (
-    can_edit,
-    check_quote_approval,
-)
+from ..services import Status, can_edit, quote_refusal
+
+
+class ArticlePartFormSet(BaseInlineFormSet):
+    """A row posted back as it was is not checked again: it is not saved either, and
+    checking it costs a few queries a row (its key, its links, its constraints)."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound and index is not None and index < self.initial_form_count():
+            kwargs["empty_permitted"] = True  # checked only when changed
+        return kwargs
 
 
 class ArticlePartInline:
     """Parts of an article are editable exactly when the article is."""
+
+    formset = ArticlePartFormSet
 
     def has_add_permission(self, request, obj):
         allowed = super().has_add_permission(request, obj)
@@ -48,6 +58,9 @@ class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
     verbose_name = "byline"
     verbose_name_plural = "Bylines (at least one; lower positions come first)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
     def get_formset(self, request, obj=None, **kwargs):
         # InlineModelAdmin does not pass validate_min to the formset by itself.
         kwargs.setdefault("validate_min", self.validate_min)
@@ -59,32 +72,35 @@ class ArticleAuthorInline(ArticlePartInline, admin.TabularInline):
         return formset
 
 
-class ArticleQuoteFormSet(BaseInlineFormSet):
+class ArticleQuoteFormSet(ArticlePartFormSet):
     """Every quote placed in the body must be one of this article's quotes, and
     publishing needs every quote approved (or the editor's override).
 
     The approval check is here, not on the article form, because only the formset
-    knows the quote list this save leaves; the form says whether it publishes.
+    knows the quote list this save leaves; the form says which step is taken.
     """
 
     def clean(self):
         super().clean()
         kept = [
-            form.cleaned_data["quote"]
+            quote
             for form in self.forms
-            if form.cleaned_data.get("quote") and not form.cleaned_data.get("DELETE")
+            if not self._should_delete_form(form) and (quote := _kept_quote(form))
         ]
         check_quote_refs(self.instance.body, [quote.pk for quote in kept])
-        override = getattr(self.instance, "quote_approval_override", None)
-        if override is None:  # not publishing
+        step = getattr(self.instance, "workflow_step", None)
+        if step is None or step.to_status != Status.PUBLISHED:
             return
-        try:
-            check_quote_approval(kept, override=override)
-        except ValidationError as refused:
-            raise ValidationError(
-                f"{refused.messages[0]} To publish anyway, tick “Publish even though "
-                "some quotes are not approved” under Workflow."
-            ) from refused
+        if refusal := quote_refusal(kept, override=step.override_quote_approval):
+            raise ValidationError(refusal.on_form, code=refusal.code)
+
+
+def _kept_quote(form):
+    """The quote a row of the Quotes list holds after this save, or None."""
+    if form.has_changed():
+        return form.cleaned_data.get("quote")
+    # Posted back as it was (so not cleaned): the quote fetched with the row.
+    return form.instance.quote if form.instance.quote_id else None
 
 
 class ArticleQuoteInline(ArticlePartInline, admin.TabularInline):
@@ -140,6 +156,9 @@ class RelatedLinkInline(ArticlePartInline, admin.TabularInline):
     formfield_overrides = FORMFIELD_OVERRIDES
     fields = ["position", "label", "target_article", "url", "title"]
     verbose_name_plural = "Related content"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target_article")
 
 
 class ArticleSourceInline(ArticlePartInline, admin.TabularInline):

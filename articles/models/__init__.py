@@ -8,6 +8,7 @@ from .article import (
 from .blocks import ListItem, RelatedLink
 from .callouts import Callout
 from .links import ExternalLink
+from .pages import ArticlePage, PageDependency
 from .paths import ArticlePath
 from .people import Author, AuthorLink
 from .references import ArticleReference
@@ -17,6 +18,7 @@ from .sources import ArticleSource
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticlePage",
     "ArticlePath",
     "ArticleSource",
     "ArticleQuerySet",
@@ -29,6 +31,7 @@ __all__ = [
     "Category",
     "ExternalLink",
     "ListItem",
+    "PageDependency",
     "RelatedLink",
     "Tag",
     "validate_section_slug",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import (
     Case,
     Count,
@@ -29,19 +29,22 @@ from experts.models import Expert, Quote
 from ..addresses import link_articles
 from ..rendering import body_reference_errors, fill_body
 from .blocks import ListItem, RelatedLink
-from .listing import ListingQuerySetMixin
+from .listing import ListingQuerySetMixin, pks_of_any
 from .people import Author
-from .references import ArticleReference
+from .references import ArticleReference, texts_changed
 from .related import RelatedItem, related_content
 from .review import MedicalReviewMixin, ReviewQuerySetMixin, hash_body
 from .search import SearchQuerySetMixin, plain_text
 from .sections import Category, Tag
 
+# How many of the newest articles of each tag the related-content block ranks.
+RELATED_CANDIDATES = 50
 
-def is_live() -> Q:
+
+def is_live(now=None) -> Q:
     """The one definition of public, as a filter: published, its time reached, not
     yet expired. Scheduling and expiry are just times compared with now."""
-    now = timezone.now()
+    now = now or timezone.now()
     return Q(status=Article.Status.PUBLISHED, published_at__lte=now) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
@@ -50,9 +53,9 @@ def is_live() -> Q:
 class ArticleQuerySet(
     SearchQuerySetMixin, ListingQuerySetMixin, ReviewQuerySetMixin, models.QuerySet
 ):
-    def published(self) -> "ArticleQuerySet":
+    def published(self, now=None) -> "ArticleQuerySet":
         """What readers see (``is_live``)."""
-        return self.filter(is_live())
+        return self.filter(is_live(now))
 
     def scheduled(self) -> "ArticleQuerySet":
         """Published with a time still in the future."""
@@ -141,7 +144,14 @@ class ArticleQuerySet(
         return self.filter(authors=author)
 
     def in_section(self, category: Category) -> "ArticleQuerySet":
-        """Articles in a section or any of its sub-sections."""
+        """Articles in a section or any of its sub-sections.
+
+        A section fetched with its ``children`` prefetched is filtered by ids alone,
+        so each section's index on (category, published_at) serves its pages.
+        """
+        if "children" in getattr(category, "_prefetched_objects_cache", {}):
+            ids = [category.pk, *(child.pk for child in category.children.all())]
+            return self.filter(category_id__in=ids)
         return self.filter(Q(category=category) | Q(category__parent=category))
 
     def tagged(self, tag: Tag) -> "ArticleQuerySet":
@@ -167,6 +177,9 @@ class ArticleQuerySet(
         more shared tags, then the same section, then newest. Never ``article`` itself.
 
         Reads ``article.tags.all()``, so a prefetched article costs one query.
+        Only a bounded set of candidates is ranked, each found by an index: the
+        newest ``RELATED_CANDIDATES`` of each of its tags, and the newest of its
+        section (enough to fill ``limit``), never every article sharing a tag.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
         shared_tags = (
@@ -179,9 +192,18 @@ class ArticleQuerySet(
             default=Value(0),
             output_field=models.IntegerField(),
         )
+        others = self.exclude(pk=article.pk).exclude(pk__in=list(exclude_ids))
+        newest = ("-published_at", "-pk")
+        window = RELATED_CANDIDATES
+        candidates = [
+            others.filter(tags=tag_id).order_by(*newest)[:window] for tag_id in tag_ids
+        ] + [
+            others.filter(category_id=article.category_id).order_by(*newest)[
+                : limit or window
+            ]
+        ]
         related = (
-            self.exclude(pk=article.pk)
-            .exclude(pk__in=list(exclude_ids))
+            others.filter(pk__in=pks_of_any(candidates))
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .filter(Q(shared_tags__gt=0) | Q(same_section=1))
             .select_related("category")
@@ -404,7 +426,28 @@ class Article(MedicalReviewMixin, models.Model):
         indexes = [
             models.Index(
                 fields=["status", "-published_at"], name="article_status_pub_idx"
-            )
+            ),
+            # The page cache asks when the next article expires.
+            models.Index(fields=["expires_at"], name="article_expires_idx"),
+            # The home page's featured article: featured first, then the newest.
+            models.Index(
+                fields=["-is_featured", "-published_at", "-id"],
+                name="article_featured_idx",
+            ),
+            # The sitemaps' last modification times, overall and per section.
+            models.Index(fields=["-modified_at"], name="article_modified_idx"),
+            # Section pages, newest first.
+            models.Index(
+                fields=["category", "-published_at"], name="article_category_pub_idx"
+            ),
+            # Counting and paging through what is published without reading rows
+            # (an index-only scan on PostgreSQL, where ``include`` is supported).
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=["expires_at"],
+                condition=Q(status="published"),
+                name="article_published_idx",
+            ),
         ]
         permissions = [
             (
@@ -429,16 +472,49 @@ class Article(MedicalReviewMixin, models.Model):
             rendered.word_count,
         )
         self.body_text = plain_text(self.body_html)
-        self.body_hash = hash_body(self.body)
         adding = self._state.adding
+        # The stored hash is of the body as last saved: the same body refers to the
+        # same things, so its references stay as they are.
+        body_hash = hash_body(self.body)
+        body_changed = adding or body_hash != self.body_hash
+        self.body_hash = body_hash
         super().save(*args, **kwargs)
-        ArticleReference.objects.sync_with_body(self, adding=adding)
+        if body_changed:
+            texts_changed(self.pk, lambda: self, adding=adding)
 
     def get_absolute_url(self):
         return reverse(
             "articles:detail",
             kwargs={"category_slug": self.category.slug, "slug": self.slug},
         )
+
+    def clean_fields(self, exclude=None):
+        """A related row the form has just fetched exists: not fetched again (Django
+        checks each key with a query of its own)."""
+        exclude = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            if field.many_to_one and field.is_cached(self):
+                related = field.get_cached_value(self)
+                key = getattr(self, field.attname)
+                if related is not None and key is not None and related.pk == key:
+                    exclude.add(field.name)
+        return super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        """The check constraints back up rules checked in Python (``clean``, the
+        fields' validators, ``services.step_refusals``) with their own messages: only
+        the unique ones are asked of the database (Django asks one query of each)."""
+        using = router.db_for_write(type(self), instance=self)
+        errors = {}
+        for constraint in self._meta.constraints:
+            if isinstance(constraint, models.CheckConstraint):
+                continue
+            try:
+                constraint.validate(type(self), self, exclude=exclude, using=using)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         if self.hero_image and not self.hero_alt.strip():
@@ -447,6 +523,8 @@ class Article(MedicalReviewMixin, models.Model):
             )
         if review_errors := self.review_errors():
             raise ValidationError(review_errors)
+        if self.pk and self.body_hash and hash_body(self.body) == self.body_hash:
+            return  # the body as saved, whose references were checked then
         deleted_links = (
             [
                 int(key)
@@ -567,6 +645,7 @@ class Article(MedicalReviewMixin, models.Model):
         body = fill(self.body_html)
         return body, [(item, fill(item.text_html)) for item in self.list_items.all()]
 
+    @cached_property
     def related_content(self) -> list["RelatedItem"]:
         """What the related-content block shows (see ``related.related_content``)."""
         return related_content(self)

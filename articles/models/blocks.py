@@ -8,7 +8,7 @@ from markdownx.models import MarkdownxField
 from cms.fields import ImageField
 from cms.markdown import References, render
 
-from .references import ArticleReference
+from .references import texts_changed
 
 
 class RelatedLinkQuerySet(models.QuerySet):
@@ -172,11 +172,12 @@ class ListItem(models.Model):
         self.text_html = render(self.text).html
         super().save(*args, **kwargs)
         # Links and mentions in the text are the article's references too.
-        ArticleReference.objects.sync_with_body(self.article)
+        texts_changed(self.article_id, lambda: self.article)
 
     def delete(self, *args, **kwargs):
+        article_id = self.article_id
         result = super().delete(*args, **kwargs)
-        ArticleReference.objects.sync_with_body(self.article)
+        texts_changed(article_id, lambda: self.article)
         return result
 
     def clean(self):

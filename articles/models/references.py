@@ -1,5 +1,8 @@
 """What an article's body refers to by key: standard callouts, experts and articles."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
@@ -13,6 +16,45 @@ from .callouts import Callout
 # An article link is the row with neither a callout nor an expert: its target may have
 # been deleted since (SET_NULL), and the row still holds the key and the title.
 IS_LINK = Q(callout__isnull=True, expert__isnull=True)
+
+
+@dataclass
+class _Pending:
+    article: models.Model
+    changed: bool = False
+    adding: bool = True  # only the new article's own body: no list items to read
+
+
+# The article whose saves inside ``references_synced_once`` wait for one sync.
+_pending: ContextVar[_Pending | None] = ContextVar("reference_sync", default=None)
+
+
+@contextmanager
+def references_synced_once(article, *, changed: bool = False) -> Iterator[None]:
+    """Saves of ``article`` and its list items inside the block sync its references
+    once, at the end, if a text changed (or ``changed``), not at each save."""
+    pending = _Pending(article, changed=changed, adding=not changed)
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending.changed:
+        ArticleReference.objects.sync_with_body(article, adding=pending.adding)
+
+
+def texts_changed(article_id: int, get_article, *, adding: bool = False) -> None:
+    """A text of the article changed (its body, or a list item's text, added or
+    deleted): sync its references now, or at the end of ``references_synced_once``.
+
+    ``get_article()`` returns the article, called only for a sync now.
+    """
+    pending = _pending.get()
+    if pending is not None and pending.article.pk == article_id:
+        pending.changed = True
+        pending.adding = pending.adding and adding
+        return
+    ArticleReference.objects.sync_with_body(get_article(), adding=adding)
 
 
 class ArticleReferenceQuerySet(models.QuerySet):

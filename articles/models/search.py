@@ -25,6 +25,8 @@ MAX_QUERY_LENGTH = 200
 # Private-use characters mark the matched words until the snippet is escaped.
 START, STOP = "\ue000", "\ue001"
 SNIPPET_CHARS = 240
+# PostgreSQL ranks at most this many matches, the newest; search pages count as many.
+MAX_RANKED = 500
 # The fallback builds SQL per term: later terms are ignored.
 MAX_TERMS = 8
 SEARCH_CONFIG = "english"
@@ -210,8 +212,15 @@ class SearchQuerySetMixin:
             max_fragments=1,
         )
         headline.output_field = HighlightField()
-        return (
+        # Ranking reads every match's whole vector: a common word would rank the
+        # whole table. The newest matches, found by an index, are ranked instead.
+        newest = (
             self.filter(search_vector=query)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:MAX_RANKED]
+        )
+        return (
+            self.filter(pk__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), query), snippet=headline)
             .order_by("-rank", "-published_at", "-pk")
         )

@@ -227,6 +227,56 @@ def test_article_changelist_filters_by_author(admin_client):
 
 
 @pytest.mark.django_db
+def test_article_changelist_counts_filter_choices_only_when_asked(admin_client):
+    ArticleFactory(category=CategoryFactory(name="Baby"))
+    CategoryFactory(name="Toddler")
+
+    plain = BeautifulSoup(admin_client.get(CHANGELIST_URL).content, "html.parser")
+    faceted = BeautifulSoup(
+        admin_client.get(CHANGELIST_URL, {"_facets": "True"}).content, "html.parser"
+    )
+
+    def choices(page):
+        return [a.get_text(strip=True) for a in page.select("#changelist-filter a")]
+
+    assert "Baby" in choices(plain)
+    assert "Baby (1)" in choices(faceted)
+
+
+@pytest.mark.django_db
+def test_article_changelist_section_filter_costs_the_same_for_many_sections(
+    admin_client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    baby = CategoryFactory(name="Baby")
+    ArticleFactory(category=CategoryFactory(name="Health", parent=baby))
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(CHANGELIST_URL)
+    for n in range(5):
+        CategoryFactory(name=f"Sub {n}", parent=baby)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(CHANGELIST_URL)
+
+    assert len(many) == len(few)
+    assert "Baby › Sub 4" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_article_changelist_counts_at_most_the_cap(admin_client, monkeypatch):
+    monkeypatch.setattr("articles.pagination.ADMIN_COUNT_CAP", 2)
+    for _ in range(3):
+        ArticleFactory()
+
+    response = admin_client.get(CHANGELIST_URL)
+
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "2+ articles" in page.select_one(".paginator").get_text(" ", strip=True)
+    assert len(response.context["cl"].result_list) == 3
+
+
+@pytest.mark.django_db
 def test_article_changelist_shows_bylines_in_order(admin_client):
     ArticleFactory(
         authors=[

@@ -11,19 +11,16 @@ import email.policy
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.gunicorn import deployed_environment, gunicorn
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 MANAGE = str(BASE_DIR / "manage.py")
@@ -161,6 +158,13 @@ class Site:
     def log_size(self) -> int:
         return self.log_path.stat().st_size
 
+    @contextmanager
+    def another_server(self) -> Iterator[str]:
+        """A second app server beside the first, as a load balancer would have it:
+        the same database, cache and files, nothing else shared. Its base URL."""
+        with _gunicorn(self.env, self.log_path) as url:
+            yield url
+
 
 @contextmanager
 def running_site(workdir: Path) -> Iterator[Site]:
@@ -189,27 +193,11 @@ def running_site(workdir: Path) -> Iterator[Site]:
 
 
 def _environment(workdir: Path, database_url: str) -> dict[str, str]:
-    # The server reads the environment a deployment would set, none of the test run's:
-    # PYTEST_VERSION would switch settings into test mode.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CMS_", "PYTEST_", "MEDIA_S3_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    env = deployed_environment(workdir, database_url)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_STATIC_ROOT=str(workdir / "static"),
-        DJANGO_MEDIA_ROOT=str(workdir / "media"),
         DJANGO_SERVE_MEDIA="1",
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH=str(workdir / "emails"),
-        DJANGO_LOG_LEVEL="WARNING",
-        DATABASE_URL=database_url,
     )
     redis_url = os.environ.get("REDIS_URL")
     if redis_url:
@@ -300,83 +288,16 @@ def _finish(process: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def _gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
-    """gunicorn on a free loopback port; its base URL while it runs."""
-    # The socket is bound here and handed over, so no other process can take the port.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "cms.wsgi",
-        f"--bind=fd://{listener.fileno()}",
+    """The site under gunicorn; its base URL while it runs."""
+    options = [
         # Two workers of four threads: two browsers can save at once, and a slow
         # request (a save with images) does not hold up the pages around it.
         "--workers=2",
         "--threads=4",
         "--timeout=60",
         "--graceful-timeout=5",
-        "--no-control-socket",
         "--access-logfile=-",
         "--error-logfile=-",
     ]
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            pass_fds=(listener.fileno(),),
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
-    listener.close()
-    try:
-        _wait_until_healthy(url, server, log)
+    with gunicorn(env, log, options, timeout=START_TIMEOUT) as url:
         yield url
-    finally:
-        _stop(server)
-
-
-def _die_with_parent() -> None:
-    """In the child: stop when the test run that started it stops, even if killed
-    before its fixtures could tidy up (Linux's PR_SET_PDEATHSIG)."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    problem = "no answer"
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            problem = f"gunicorn exited {server.returncode}"
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/health/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except urllib.error.HTTPError as error:
-            problem = f"/health/ answered {error.code}"
-        except OSError as error:
-            problem = str(error)
-        time.sleep(0.1)
-    raise AssertionError(
-        f"The server at {url} did not become healthy ({problem}). Its log:\n"
-        f"{log.read_text(errors='replace')}"
-    )
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()

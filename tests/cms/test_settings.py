@@ -20,6 +20,7 @@ SETTINGS_VARIABLES = {
     "REDIS_URL",
     "MEDIA_S3_BUCKET",
     "DJANGO_SERVE_MEDIA",
+    "DATABASE_REPLICA_URL",
 }
 
 PRINT_SETTINGS = """
@@ -163,9 +164,9 @@ RESOLVE_MEDIA = """
 import django
 django.setup()
 from django.urls import Resolver404, resolve
-from django.views.static import serve
+from cms.media import media
 try:
-    print(resolve("/media/articles/hero.jpg").func is serve)
+    print(resolve("/media/articles/hero.jpg").func is media)
 except Resolver404:
     print(False)
 """
@@ -176,13 +177,21 @@ except Resolver404:
     ("env", "served"),
     [
         ({"DJANGO_DEBUG": "1"}, True),
-        ({"DJANGO_SECRET_KEY": "x" * 50}, False),
-        ({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SERVE_MEDIA": "1"}, True),
-        ({"DJANGO_DEBUG": "1", "DJANGO_SERVE_MEDIA": "0"}, False),
+        ({"DJANGO_SECRET_KEY": "x" * 50}, True),
+        ({"DJANGO_SECRET_KEY": "x" * 50, "MEDIA_S3_BUCKET": "media"}, False),
+        ({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SERVE_MEDIA": "0"}, False),
+        (
+            {
+                "DJANGO_SECRET_KEY": "x" * 50,
+                "MEDIA_S3_BUCKET": "media",
+                "DJANGO_SERVE_MEDIA": "1",
+            },
+            True,
+        ),
     ],
-    ids=["debug", "production", "production-asked", "debug-refused"],
+    ids=["debug", "production", "s3", "production-refused", "s3-asked"],
 )
-def test_django_serves_uploads_in_debug_or_when_asked(env, served):
+def test_django_serves_uploads_unless_they_are_on_s3(env, served):
     result = run_python("-c", RESOLVE_MEDIA, **env)
 
     assert result.returncode == 0, result.stderr
@@ -201,3 +210,71 @@ def test_every_environment_variable_is_documented():
     assert len(read) > 20
     assert sorted(name for name in read if f"`{name}`" not in readme) == []
     assert sorted(name for name in read if f"\n{name}=" not in example) == []
+
+
+DATABASES_AND_ROUTING = """
+import json
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "ALIASES": sorted(settings.DATABASES),
+    "REPLICA": {
+        key: settings.DATABASES.get("replica", {}).get(key)
+        for key in ("ENGINE", "NAME", "HOST", "CONN_MAX_AGE")
+    },
+    "REPLICA_MIRRORS": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
+    "ROUTERS": settings.DATABASE_ROUTERS,
+    "MIDDLEWARE": settings.MIDDLEWARE,
+}))
+"""
+
+
+@pytest.mark.slow
+def test_without_a_replica_there_is_one_database_and_no_router():
+    result = run_python("-c", DATABASES_AND_ROUTING, DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert loaded["ALIASES"] == ["default"]
+    assert loaded["ROUTERS"] == []
+    assert "cms.db_router.ReplicaMiddleware" not in loaded["MIDDLEWARE"]
+
+
+@pytest.mark.slow
+def test_database_replica_url_adds_a_replica_read_by_the_router():
+    result = run_python(
+        "-c",
+        DATABASES_AND_ROUTING,
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u@primary.internal:5432/cms",
+        DATABASE_REPLICA_URL="postgres://u@replica.internal:5432/cms",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    middleware = loaded["MIDDLEWARE"]
+
+    assert loaded["ALIASES"] == ["default", "replica"]
+    assert loaded["REPLICA"] == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "cms",
+        "HOST": "replica.internal",
+        "CONN_MAX_AGE": 60,
+    }
+    assert loaded["REPLICA_MIRRORS"] == "default"
+    assert loaded["ROUTERS"] == ["cms.db_router.PrimaryReplicaRouter"]
+    # Before the session middleware, so that saving a session counts as a write.
+    assert middleware.index("cms.db_router.ReplicaMiddleware") < middleware.index(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
+
+
+def test_the_deployment_guide_lists_every_environment_variable():
+    source = (REPO_ROOT / "cms" / "settings.py").read_text()
+    read = set(
+        re.findall(r"(?:environ\.get|env_bool|env_list)\(\s*\"([A-Z0-9_]+)\"", source)
+    )
+    guide = (REPO_ROOT / "docs" / "deployment.md").read_text()
+
+    assert {"DATABASE_REPLICA_URL", "MEDIA_S3_BUCKET"} <= read
+    assert sorted(name for name in read if f"`{name}`" not in guide) == []

@@ -245,3 +245,32 @@ def test_expert_page_query_count_does_not_grow_with_articles(
 
     assert len(card_titles(soup(response))) == count
     assert len(soup(response).select(".expert-quotes figure")) == 2 * count
+
+
+def test_expert_page_lists_articles_twenty_a_page_newest_first(client):
+    expert = ExpertFactory()
+    quote = QuoteFactory(expert=expert)
+    for days in range(1, 23):
+        quoting(expert, published(days, title=f"Day {days}"), quote)
+
+    first = soup(client.get(expert.get_absolute_url()))
+    second = soup(client.get(expert.get_absolute_url(), {"page": 2}))
+
+    assert card_titles(first) == [f"Day {days}" for days in range(1, 21)]
+    assert card_titles(second) == ["Day 21", "Day 22"]
+    assert first.select_one("a[rel=next]")["href"] == "?page=2"
+    assert client.get(expert.get_absolute_url(), {"page": 3}).status_code == 404
+
+
+def test_a_quote_in_many_articles_names_the_newest_ten_and_counts_the_rest(client):
+    expert = ExpertFactory()
+    quote = QuoteFactory(expert=expert, text="Keep them cool.")
+    for days in range(1, 14):
+        quoting(expert, published(days, title=f"Day {days}"), quote)
+
+    page = soup(client.get(expert.get_absolute_url()))
+
+    caption = page.select_one(".expert-quotes figcaption")
+    named = [a.get_text() for a in caption.select("a")]
+    assert named == [f"Day {days}" for days in range(1, 11)]
+    assert caption.get_text().endswith("Day 10 and 3 more")

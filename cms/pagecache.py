@@ -1,0 +1,400 @@
+"""The page cache: public pages answered before Django runs, never stale.
+
+``PageCache`` wraps the WSGI application (``cms/wsgi.py``), as whitenoise does for static
+files, so that every WSGI server gets it. It stores and answers only anonymous GET and
+HEAD requests (no session cookie) for responses a view has tagged with what they show
+(``tag_response``): ``article:12``, ``expert:3``, ``section:4``, ``articles`` (any change to
+the published list) and so on.
+
+Invalidation is by tag, never by guessing addresses. Each tag has a version, the time it
+was last changed; ``invalidate(...)`` sets it once the transaction commits. A stored page
+is good while every one of its tags is older than the moment its render began, so a render
+that raced a change can never be served. Checking costs one small read per hit: a
+"last change" clock that each process compares with the clock it last checked its copy
+against; only when something changed does it read the page's tag versions again.
+
+Pages also expire at the next scheduled publication or expiry (``CMS_PAGE_CACHE_NEXT_CHANGE``
+names the function that knows it), so a scheduled article appears on time without a cron
+job, and after ``CMS_PAGE_CACHE_SECONDS`` in any case.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from functools import wraps
+from http.cookies import SimpleCookie
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+TAGS_HEADER = "X-Cache-Tags"
+CLOCK_KEY = "clock"
+NEXT_CHANGE_KEY = "next-change"
+# Every page shows the site's header: a change there (a section renamed) is one tag.
+SITE_TAG = "site"
+NOT_STORED_CACHE_CONTROL = ("private", "no-store", "no-cache")
+VALIDATORS = {"etag", "last-modified"}
+
+
+def tag_response(response, *tags: str):
+    """Mark a public response as cacheable, showing the objects ``tags`` name."""
+    response[TAGS_HEADER] = " ".join(sorted({SITE_TAG, *tags}))
+    return response
+
+
+def cached_page(*tags: str):
+    """Decorate a view whose response the page cache may keep, cleared by ``tags``."""
+
+    def decorate(view):
+        @wraps(view)
+        def tagged(request, *args, **kwargs):
+            return tag_response(view(request, *args, **kwargs), *tags)
+
+        return tagged
+
+    return decorate
+
+
+def _store():
+    """Stored pages: any of them may be dropped at any time (a miss, nothing worse)."""
+    return caches[settings.CMS_PAGE_CACHE_ALIAS]
+
+
+def _versions():
+    """Tag versions, the clock and the purge hook's addresses: these must not be
+    dropped early. They last as long as a stored page can (a version older than every
+    stored page decides nothing)."""
+    return caches[settings.CMS_PAGE_CACHE_VERSIONS_ALIAS]
+
+
+def _version_timeout() -> int:
+    return settings.CMS_PAGE_CACHE_SECONDS + 60
+
+
+def _tag_key(tag: str) -> str:
+    return f"tag:{tag}"
+
+
+def invalidate(*tags: str) -> None:
+    """Clear every stored page showing any of ``tags``, once the transaction commits
+    (at once outside one); nothing if it rolls back."""
+    if tags:
+        transaction.on_commit(lambda: bump(set(tags)))
+
+
+def bump(tags) -> None:
+    """Set each tag's version to now: pages stored before this are no longer served."""
+    now = time.time()
+    store = _versions()
+    try:
+        store.set_many({_tag_key(tag): now for tag in tags}, timeout=_version_timeout())
+        store.set(CLOCK_KEY, now, timeout=None)
+        store.delete(NEXT_CHANGE_KEY)
+    except Exception:
+        # The database change stands; pages expire on their own. Say so loudly.
+        logger.exception("Could not invalidate cached pages for %s", sorted(tags))
+        return
+    purge = settings.CMS_PAGE_CACHE_PURGE
+    if purge:
+        _purge_urls(import_string(purge)(), tags)
+
+
+def _purge_urls(hook, tags) -> None:
+    """Give the purge hook (a CDN's, say) the addresses of every stored page that
+    showed one of ``tags``."""
+    store = _versions()
+    keys = [f"urls:{tag}" for tag in tags]
+    try:
+        urls = set().union(*store.get_many(keys).values())
+        store.delete_many(keys)
+        if urls:
+            hook.purge(sorted(urls))
+    except Exception:
+        logger.exception("The page cache purge hook failed")
+
+
+def next_change() -> float:
+    """When a page stored now must be dropped: the next scheduled change, or the TTL."""
+    store = _versions()
+    limit = time.time() + settings.CMS_PAGE_CACHE_SECONDS
+    when = store.get(NEXT_CHANGE_KEY)
+    if when is None:
+        finder = settings.CMS_PAGE_CACHE_NEXT_CHANGE
+        found = import_string(finder)() if finder else None
+        when = found.timestamp() if found else 0
+        # Looked up again at least every minute, and after every change.
+        store.set(NEXT_CHANGE_KEY, when, timeout=60)
+    return min(limit, when) if when else limit
+
+
+class CacheHeadersMiddleware:
+    """Headers for tagged responses: cacheable by a CDN for anonymous readers, private
+    for anyone logged in. The tags are left for ``PageCache`` only when it is on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if TAGS_HEADER not in response:
+            return response
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        if anonymous and response.status_code == 200 and request.method in SAFE:
+            response.setdefault(
+                "Cache-Control",
+                "public, max-age=0, must-revalidate, "
+                f"s-maxage={settings.CMS_CDN_SECONDS}",
+            )
+            if settings.CMS_PAGE_CACHE:
+                return response
+        else:
+            response.setdefault("Cache-Control", "private, no-cache")
+        del response[TAGS_HEADER]
+        return response
+
+
+SAFE = ("GET", "HEAD")
+
+
+@dataclass
+class Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    tags: tuple[str, ...]
+    started: float
+    expires: float
+    etag: str
+    last_modified: str
+    # The clock this process last found the entry good at (not stored).
+    checked: float | None = field(default=None, compare=False)
+
+
+class PageCache:
+    """WSGI middleware answering anonymous requests from stored pages."""
+
+    LOCAL_ENTRIES = 500
+    BYPASS_PREFIXES = ("/admin/", "/markdownx/", "/preview/", "/static/", "/media/")
+
+    def __init__(self, application):
+        self.application = application
+        self.local: OrderedDict[str, Entry] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if not self._may_use(environ):
+            return self.application(environ, start_response)
+        try:
+            key = self._key(environ)
+            clock = _versions().get(CLOCK_KEY, 0.0)
+            entry = self._valid_entry(key, clock)
+        except Exception:
+            # A cache that is down costs speed, never the page.
+            logger.exception("Page cache unavailable")
+            return self.application(environ, start_response)
+        if entry is not None:
+            return self._answer(entry, environ, start_response, hit=True)
+        return self._render(environ, start_response, key, clock)
+
+    def _may_use(self, environ) -> bool:
+        if not settings.CMS_PAGE_CACHE or environ["REQUEST_METHOD"] not in SAFE:
+            return False
+        if "HTTP_AUTHORIZATION" in environ:
+            return False
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.BYPASS_PREFIXES):
+            return False
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies:
+            try:
+                names = SimpleCookie(cookies).keys()
+            except Exception:
+                return False
+            if settings.SESSION_COOKIE_NAME in names:
+                return False
+        return True
+
+    @staticmethod
+    def _key(environ) -> str:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        query = environ.get("QUERY_STRING", "")
+        raw = f"{scheme}://{host}{environ.get('PATH_INFO', '')}?{query}"
+        return "page:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+
+    def _valid_entry(self, key: str, clock: float) -> Entry | None:
+        """This process's copy if nothing changed since it was checked; else whichever
+        of its copy and the shared one is still good."""
+        now = time.time()
+        entry = self.local.get(key)
+        if entry is not None and entry.checked == clock and entry.expires > now:
+            return entry
+        if entry is not None and self._still_good(entry, key, clock, now):
+            return entry
+        self._forget(key)
+        entry = _store().get(key)
+        if entry is not None and self._still_good(entry, key, clock, now):
+            return entry
+        return None
+
+    def _still_good(self, entry: Entry, key: str, clock: float, now: float) -> bool:
+        """Not expired, and none of its tags changed since its render began."""
+        if entry.expires <= now:
+            return False
+        versions = _versions().get_many([_tag_key(tag) for tag in entry.tags])
+        if (
+            max(versions.values(), default=0.0)
+            >= entry.started - settings.CMS_PAGE_CACHE_DISTRUST_SECONDS
+        ):
+            return False
+        entry.checked = clock
+        self._remember(key, entry)
+        return True
+
+    def _remember(self, key: str, entry: Entry) -> None:
+        with self.lock:
+            self.local[key] = entry
+            self.local.move_to_end(key)
+            while len(self.local) > self.LOCAL_ENTRIES:
+                self.local.popitem(last=False)
+
+    def _forget(self, key: str) -> None:
+        with self.lock:
+            self.local.pop(key, None)
+
+    def _render(self, environ, start_response, key: str, clock: float):
+        started = time.time()
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None  # the old write() interface: not used by Django
+
+        result = self.application(environ, capture)
+        try:
+            body = b"".join(result)
+            status, headers = captured["status"], captured["headers"]
+            tags = next(
+                (v.split() for n, v in headers if n.lower() == TAGS_HEADER.lower()),
+                None,
+            )
+            kept = [(n, v) for n, v in headers if n.lower() != TAGS_HEADER.lower()]
+            # Before the response is closed: Django's database connection is still
+            # this request's.
+            entry = self._entry(status, kept, body, tags, environ, started, clock)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if entry is None:
+            start_response(status, kept)
+            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        self._save(key, entry, environ)
+        return self._answer(entry, environ, start_response, hit=False)
+
+    def _entry(self, status, headers, body, tags, environ, started, clock):
+        """What to store for this response; None if it must not be kept."""
+        if not tags or not self._storable(status, headers, environ):
+            return None
+        try:
+            expires = next_change()
+        except Exception:
+            logger.exception("Could not tell when stored pages expire; not storing")
+            return None
+        return Entry(
+            status=status,
+            # Validators of its own replace Django's (the same for the same bytes).
+            headers=[(n, v) for n, v in headers if n.lower() not in VALIDATORS],
+            body=body,
+            tags=tuple(tags),
+            started=started,
+            expires=expires,
+            etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+            last_modified=formatdate(started, usegmt=True),
+            # Good with no further look only if it began well after the last change.
+            checked=clock
+            if started - settings.CMS_PAGE_CACHE_DISTRUST_SECONDS > clock
+            else None,
+        )
+
+    @staticmethod
+    def _storable(status: str, headers, environ) -> bool:
+        if not status.startswith("200") or environ["REQUEST_METHOD"] != "GET":
+            return False
+        for name, value in headers:
+            lower = name.lower()
+            if lower == "set-cookie":
+                return False
+            if lower == "cache-control" and any(
+                word in value.lower() for word in NOT_STORED_CACHE_CONTROL
+            ):
+                return False
+            if lower == "vary" and {
+                part.strip().lower() for part in value.split(",")
+            } - {"cookie", "accept-encoding"}:
+                return False
+        return True
+
+    def _save(self, key: str, entry: Entry, environ) -> None:
+        try:
+            timeout = max(1, int(entry.expires - time.time()) + 1)
+            _store().set(key, entry, timeout=timeout)
+            if settings.CMS_PAGE_CACHE_PURGE:
+                self._record_url(entry, environ)
+        except Exception:
+            logger.exception("Could not store a page")
+            return
+        self._remember(key, entry)
+
+    @staticmethod
+    def _record_url(entry: Entry, environ) -> None:
+        """Which addresses show each tag, for the purge hook."""
+        path = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            path += "?" + environ["QUERY_STRING"]
+        keys = [f"urls:{tag}" for tag in entry.tags if tag != SITE_TAG]
+        store = _versions()
+        found = store.get_many(keys)
+        store.set_many(
+            {key: found.get(key, set()) | {path} for key in keys},
+            timeout=_version_timeout(),
+        )
+
+    @staticmethod
+    def _not_modified(entry: Entry, environ) -> bool:
+        match = environ.get("HTTP_IF_NONE_MATCH")
+        if match is not None:
+            return entry.etag in {tag.strip() for tag in match.split(",")} or (
+                match.strip() == "*"
+            )
+        since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if since:
+            try:
+                return parsedate_to_datetime(since).timestamp() >= int(entry.started)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _answer(self, entry: Entry, environ, start_response, *, hit: bool):
+        validators = [
+            ("ETag", entry.etag),
+            ("Last-Modified", entry.last_modified),
+            ("X-Page-Cache", "hit" if hit else "miss"),
+        ]
+        if self._not_modified(entry, environ):
+            kept = [
+                (name, value)
+                for name, value in entry.headers
+                if name.lower() in {"cache-control", "vary", "expires"}
+            ]
+            start_response("304 Not Modified", kept + validators)
+            return [b""]
+        start_response(entry.status, entry.headers + validators)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
