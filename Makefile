@@ -52,5 +52,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The site under gunicorn, driven by wrk, uncached and cached; results in docs/performance.md.
+# BENCH_SECONDS=5 for a quicker run, DATABASE_URL for PostgreSQL, WAGTAIL=1 to compare.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py $(if $(filter-out 0,$(WAGTAIL)),--wagtail)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
