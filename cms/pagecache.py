@@ -6,23 +6,27 @@ HEAD requests (no session cookie) for responses a view has tagged with what they
 (``tag_response``): ``article:12``, ``expert:3``, ``section:4``, ``articles`` (any change to
 the published list) and so on.
 
-Invalidation is by tag, never by guessing addresses. Each tag has a version, the time it
-was last changed; ``invalidate(...)`` sets it once the transaction commits. A stored page
-is good while every one of its tags is older than the moment its render began, so a render
-that raced a change can never be served. Checking costs one small read per hit: a
-"last change" clock that each process compares with the clock it last checked its copy
-against; only when something changed does it read the page's tag versions again.
+Invalidation is by tag, never by guessing addresses. A shared counter, the clock, goes up
+by one with every change; ``invalidate(...)`` sets each tag's version to the new count once
+the transaction commits. A stored page is good while none of its tags is newer than the
+count read when its render began, so a render that raced a change is never served, and no
+server's wall clock is trusted. A hit costs one small read, the counter, which each process
+compares with the count it last checked its copy against; only when something changed does
+it read the page's tag versions again.
 
 Pages also expire at the next scheduled publication or expiry (``CMS_PAGE_CACHE_NEXT_CHANGE``
 names the function that knows it), so a scheduled article appears on time without a cron
 job, and after ``CMS_PAGE_CACHE_SECONDS`` in any case.
 """
 
+import fcntl
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import wraps
@@ -91,12 +95,13 @@ def invalidate(*tags: str) -> None:
 
 
 def bump(tags) -> None:
-    """Set each tag's version to now: pages stored before this are no longer served."""
-    now = time.time()
+    """Give each tag the next count: pages whose render began before are not served."""
     store = _versions()
     try:
-        store.set_many({_tag_key(tag): now for tag in tags}, timeout=_version_timeout())
-        store.set(CLOCK_KEY, now, timeout=None)
+        with _exclusive(store):
+            count = _next_count(store)
+        versions = {_tag_key(tag): (count, time.time()) for tag in tags}
+        store.set_many(versions, timeout=_version_timeout())
         store.delete(NEXT_CHANGE_KEY)
     except Exception:
         # The database change stands; pages expire on their own. Say so loudly.
@@ -105,6 +110,30 @@ def bump(tags) -> None:
     purge = settings.CMS_PAGE_CACHE_PURGE
     if purge:
         _purge_urls(import_string(purge)(), tags)
+
+
+def _next_count(store) -> int:
+    try:
+        return store.incr(CLOCK_KEY)
+    except ValueError:  # the first change this store has seen
+        store.add(CLOCK_KEY, 0, timeout=None)
+        return store.incr(CLOCK_KEY)
+
+
+@contextmanager
+def _exclusive(store):
+    """Redis and local memory count atomically; files need a lock between processes."""
+    directory = getattr(store, "_dir", None)
+    if directory is None:
+        yield
+        return
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "clock.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _purge_urls(hook, tags) -> None:
@@ -171,11 +200,13 @@ class Entry:
     body: bytes
     tags: tuple[str, ...]
     started: float
+    # The clock when its render began: any tag newer than this makes it stale.
+    clock: int
     expires: float
     etag: str
     last_modified: str
     # The clock this process last found the entry good at (not stored).
-    checked: float | None = field(default=None, compare=False)
+    checked: int | None = field(default=None, compare=False)
 
 
 class PageCache:
@@ -194,7 +225,7 @@ class PageCache:
             return self.application(environ, start_response)
         try:
             key = self._key(environ)
-            clock = _versions().get(CLOCK_KEY, 0.0)
+            clock = _versions().get(CLOCK_KEY, 0)
             entry = self._valid_entry(key, clock)
         except Exception:
             # A cache that is down costs speed, never the page.
@@ -230,7 +261,7 @@ class PageCache:
         raw = f"{scheme}://{host}{environ.get('PATH_INFO', '')}?{query}"
         return "page:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
-    def _valid_entry(self, key: str, clock: float) -> Entry | None:
+    def _valid_entry(self, key: str, clock: int) -> Entry | None:
         """This process's copy if nothing changed since it was checked; else whichever
         of its copy and the shared one is still good."""
         now = time.time()
@@ -245,16 +276,17 @@ class PageCache:
             return entry
         return None
 
-    def _still_good(self, entry: Entry, key: str, clock: float, now: float) -> bool:
+    def _still_good(self, entry: Entry, key: str, clock: int, now: float) -> bool:
         """Not expired, and none of its tags changed since its render began."""
         if entry.expires <= now:
             return False
         versions = _versions().get_many([_tag_key(tag) for tag in entry.tags])
-        if (
-            max(versions.values(), default=0.0)
-            >= entry.started - settings.CMS_PAGE_CACHE_DISTRUST_SECONDS
-        ):
-            return False
+        distrust = settings.CMS_PAGE_CACHE_DISTRUST_SECONDS
+        for count, changed_at in versions.values():
+            if count > entry.clock:
+                return False
+            if distrust and changed_at >= entry.started - distrust:
+                return False
         entry.checked = clock
         self._remember(key, entry)
         return True
@@ -270,7 +302,7 @@ class PageCache:
         with self.lock:
             self.local.pop(key, None)
 
-    def _render(self, environ, start_response, key: str, clock: float):
+    def _render(self, environ, start_response, key: str, clock: int):
         started = time.time()
         captured = {}
 
@@ -318,10 +350,9 @@ class PageCache:
             expires=expires,
             etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
             last_modified=formatdate(started, usegmt=True),
-            # Good with no further look only if it began well after the last change.
-            checked=clock
-            if started - settings.CMS_PAGE_CACHE_DISTRUST_SECONDS > clock
-            else None,
+            clock=clock,
+            # With a distrust window, checked again (and kept) only once it has passed.
+            checked=None if settings.CMS_PAGE_CACHE_DISTRUST_SECONDS else clock,
         )
 
     @staticmethod

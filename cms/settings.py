@@ -190,10 +190,10 @@ else:
     }
 # A stored page is dropped after this long even if nothing it shows changed.
 CMS_PAGE_CACHE_SECONDS = int(os.environ.get("CMS_PAGE_CACHE_SECONDS", "86400"))
-# A page whose render began this soon after a change is not kept: servers' clocks differ
-# a little, and a read replica lags. Set it above the replica's lag.
+# With a read replica: a page whose render began this soon after a change is not kept,
+# for the replica may not have the change yet. Set it above the replica's lag.
 CMS_PAGE_CACHE_DISTRUST_SECONDS = float(
-    os.environ.get("CMS_PAGE_CACHE_DISTRUST_SECONDS", "0.5")
+    os.environ.get("CMS_PAGE_CACHE_DISTRUST_SECONDS", "0")
 )
 # How long a CDN may keep a public page (s-maxage); the purge hook clears it sooner.
 CMS_CDN_SECONDS = int(os.environ.get("CMS_CDN_SECONDS", "60"))
