@@ -102,7 +102,6 @@ def bump(tags) -> None:
             count = _next_count(store)
         versions = {_tag_key(tag): (count, time.time()) for tag in tags}
         store.set_many(versions, timeout=_version_timeout())
-        store.delete(NEXT_CHANGE_KEY)
     except Exception:
         # The database change stands; pages expire on their own. Say so loudly.
         logger.exception("Could not invalidate cached pages for %s", sorted(tags))
@@ -150,17 +149,22 @@ def _purge_urls(hook, tags) -> None:
         logger.exception("The page cache purge hook failed")
 
 
-def next_change() -> float:
-    """When a page stored now must be dropped: the next scheduled change, or the TTL."""
+def next_change(clock: int) -> float:
+    """When a page stored now must be dropped: the next scheduled change, or the TTL.
+
+    Looked up again at least every minute, and after every change (an answer found
+    at an earlier count is not used, however late it was stored).
+    """
     store = _versions()
     limit = time.time() + settings.CMS_PAGE_CACHE_SECONDS
-    when = store.get(NEXT_CHANGE_KEY)
-    if when is None:
+    known = store.get(NEXT_CHANGE_KEY)
+    if known is not None and known[0] == clock:
+        when = known[1]
+    else:
         finder = settings.CMS_PAGE_CACHE_NEXT_CHANGE
         found = import_string(finder)() if finder else None
         when = found.timestamp() if found else 0
-        # Looked up again at least every minute, and after every change.
-        store.set(NEXT_CHANGE_KEY, when, timeout=60)
+        store.set(NEXT_CHANGE_KEY, (clock, when), timeout=60)
     return min(limit, when) if when else limit
 
 
@@ -336,7 +340,7 @@ class PageCache:
         if not tags or not self._storable(status, headers, environ):
             return None
         try:
-            expires = next_change()
+            expires = next_change(clock)
         except Exception:
             logger.exception("Could not tell when stored pages expire; not storing")
             return None

@@ -482,3 +482,22 @@ def test_the_clock_is_shared_by_every_process_on_a_machine(tmp_path, settings):
     assert store.get(pagecache.CLOCK_KEY) == 20
     counts = sorted(store.get(f"tag:tag:{n}")[0] for n in range(20))
     assert counts == list(range(1, 21))
+
+
+def test_scheduling_an_article_after_pages_were_stored_shows_it_on_time(server, commit):
+    home = reverse("articles:home")
+    ArticleFactory(published=True)
+    stored(server, home)  # nothing scheduled yet: kept for a day
+    soon = timezone.now() + timedelta(seconds=30)
+    draft = ArticleFactory(title="Goes live soon")
+
+    def schedule():
+        draft.status = Article.Status.PUBLISHED
+        draft.published_at = soon
+        draft.save()
+
+    commit(schedule)
+    assert "Goes live soon" not in stored(server, home).text
+    with time_machine.travel(soon + timedelta(seconds=1)):
+        page = server.get(home)
+    assert not page.hit and "Goes live soon" in page.text
