@@ -11,11 +11,14 @@ def pytest_configure(config):
     from django.conf import settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    cache = settings.CACHES["default"]
-    if worker.startswith("gw") and cache["BACKEND"].endswith("RedisCache"):
-        parts = urlsplit(cache["LOCATION"])
-        db = int(parts.path.lstrip("/") or 0) - 2 * int(worker[2:])
-        cache["LOCATION"] = parts._replace(path=f"/{db}").geturl()
+    if not worker.startswith("gw"):
+        return
+    # Every alias on Redis: the page cache's two share the default cache's server.
+    for cache in settings.CACHES.values():
+        if cache["BACKEND"].endswith("RedisCache"):
+            parts = urlsplit(cache["LOCATION"])
+            db = int(parts.path.lstrip("/") or 0) - 2 * int(worker[2:])
+            cache["LOCATION"] = parts._replace(path=f"/{db}").geturl()
 
 
 @pytest.fixture(autouse=True)
