@@ -114,8 +114,11 @@ def bump(tags) -> None:
 def _next_count(store) -> int:
     try:
         return store.incr(CLOCK_KEY)
-    except ValueError:  # the first change this store has seen
-        store.add(CLOCK_KEY, 0, timeout=None)
+    except Exception:
+        # Missing (a new store) or unreadable: start again from the time in
+        # microseconds, above any count before it (one per change), so that no stored
+        # page ever looks newer than a change.
+        store.set(CLOCK_KEY, time.time_ns() // 1000, timeout=None)
         return store.incr(CLOCK_KEY)
 
 

@@ -155,8 +155,9 @@ else:
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
 CMS_PAGE_CACHE_ALIAS = "pages"
 CMS_PAGE_CACHE_VERSIONS_ALIAS = "page-versions"
+# "v2": stored pages and versions of another format are never read.
 _pages_prefix = (
-    "pages:"
+    "pages-v2:"
     + hashlib.sha256(repr(sorted(DATABASES["default"].items())).encode()).hexdigest()[
         :12
     ]
@@ -164,6 +165,7 @@ _pages_prefix = (
 if REDIS_URL:
     # Versions must not be evicted before they expire: keep Redis's default
     # maxmemory-policy, noeviction, and give it the memory (docs/deployment.md).
+    _pages_prefix = f"{CACHES['default']['KEY_PREFIX']}:{_pages_prefix}"
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": _pages_prefix}
     CACHES["page-versions"] = {**CACHES["pages"], "KEY_PREFIX": _pages_prefix + ":v"}
 elif TESTING:
@@ -176,7 +178,7 @@ elif TESTING:
 else:
     _pages_dir = Path(
         os.environ.get("CMS_PAGE_CACHE_DIR", BASE_DIR / "var" / "pagecache")
-    ) / _pages_prefix.removeprefix("pages:")
+    ) / _pages_prefix.replace(":", "-")
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": _pages_dir / "pages",
