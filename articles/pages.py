@@ -10,6 +10,9 @@ The HTML holds full addresses (canonical, JSON-LD) for an origin that does not e
 each request puts its own scheme and host there, so one render serves every host.
 """
 
+import logging
+
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
@@ -36,6 +39,8 @@ from .models import (
     RelatedLink,
     Tag,
 )
+
+logger = logging.getLogger(__name__)
 
 ORIGIN = "http://page-origin.invalid"
 
@@ -216,19 +221,21 @@ def changes_by_clock(article: Article):
 
 def next_scheduled_change():
     """The next time an article appears or expires on its own: stored pages go then."""
-    now = timezone.now()
-    published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    times = [
-        published.filter(published_at__gt=now)
+    appears = (
+        Article.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
-        .first(),
-        published.filter(expires_at__gt=now)
+        .first()
+    )
+    expires = (
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, expires_at__gt=timezone.now()
+        )
         .order_by("expires_at")
         .values_list("expires_at", flat=True)
-        .first(),
-    ]
-    return min((when for when in times if when), default=None)
+        .first()
+    )
+    return min((when for when in (appears, expires) if when), default=None)
 
 
 # Invalidation --------------------------------------------------------------------------
@@ -311,6 +318,16 @@ def lists_changed(article: Article, before) -> None:
     pagecache.invalidate(
         "articles", "content", *(f"list:{name}:{pk}" for name, pk in lists)
     )
+    transaction.on_commit(forget_sitemap_count)
+
+
+def forget_sitemap_count() -> None:
+    from .sitemaps import COUNT_KEY
+
+    try:
+        cache.delete(COUNT_KEY)
+    except Exception:
+        logger.exception("Could not forget the sitemap's article count")
 
 
 def part_changed(sender, instance, **kwargs):

@@ -3,6 +3,8 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -141,6 +143,24 @@ def test_sitemap_query_count_is_fixed(client, django_assert_max_num_queries):
     # A count and a latest modification time per sitemap, whatever the content.
     with django_assert_max_num_queries(8):
         xml(client, "/sitemap.xml")
+
+
+def test_articles_are_not_counted_on_every_request_but_a_publish_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(published=True)
+    xml(client, "/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        xml(client, "/sitemap.xml")
+        locations(client, "articles")
+    counts = 'COUNT(*) AS "__count" FROM "articles_article"'
+    assert not [query for query in queries if counts in query["sql"]]
+
+    draft = ArticleFactory(title="Fresh")
+    draft.status = Article.Status.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save()
+    assert draft.get_absolute_url() in " ".join(locations(client, "articles"))
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_out_admin_and_previews(client):
