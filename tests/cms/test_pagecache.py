@@ -1,22 +1,20 @@
 """The page cache in front of Django (cms/pagecache.py), driven as a WSGI server would."""
 
-import io
 from datetime import timedelta
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.demo.loader import flagship_url
+from articles.models import Article, PageDependency
 from cms.pagecache import PageCache
+from tests.articles.test_pages import VISIBLE_CHANGES, model_of
 from tests.factories import (
     ArticleFactory,
     ArticleQuoteFactory,
@@ -27,77 +25,9 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.wsgi import Response, Server
 
 pytestmark = pytest.mark.django_db
-
-
-class Server:
-    """Calls the site's WSGI application, page cache in front, as a server does."""
-
-    def __init__(self):
-        self.app = PageCache(WSGIHandler())
-
-    def get(self, path, method="GET", **headers):
-        path, _, query = path.partition("?")
-        environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "HTTP_HOST": "testserver",
-            "wsgi.input": io.BytesIO(),
-            **{f"HTTP_{k.upper()}": v for k, v in headers.items()},
-        }
-        setup_testing_defaults(environ)
-        captured = {}
-
-        def start_response(status, response_headers, exc_info=None):
-            captured["status"] = int(status.split()[0])
-            captured["headers"] = {k.lower(): v for k, v in response_headers}
-
-        result = self.app(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
-        return Response(captured["status"], captured["headers"], body)
-
-
-class Response:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def hit(self) -> bool:
-        return self.headers.get("x-page-cache") == "hit"
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-
-@pytest.fixture
-def server(settings, django_capture_on_commit_callbacks):
-    settings.CMS_PAGE_CACHE = True
-    caches["pages"].clear()
-    caches["page-versions"].clear()
-    # As Django's test client does: the test's transaction outlives each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield Server()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-    caches["pages"].clear()
-    caches["page-versions"].clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed (invalidation waits for that)."""
-
-    def run(change, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args)
-
-    return run
 
 
 def stored(server, path) -> Response:
@@ -519,3 +449,24 @@ def test_scheduling_an_article_after_pages_were_stored_shows_it_on_time(server, 
     with time_machine.travel(soon + timedelta(seconds=1)):
         page = server.get(home)
     assert not page.hit and "Goes live soon" in page.text
+
+
+@pytest.mark.parametrize("kind", sorted(VISIBLE_CHANGES))
+def test_a_change_to_anything_the_flagship_shows_clears_its_stored_page(
+    server, commit, demo, kind
+):
+    """The demo's flagship shows one of each kind; each change reaches readers."""
+    path = flagship_url()
+    text = stored(server, path).text
+    field, value = VISIBLE_CHANGES[kind]
+    article = Article.objects.get(slug=path.rstrip("/").rsplit("/", 1)[1])
+    shown = PageDependency.objects.filter(page_id=article.pk, kind=kind)
+    obj = next(
+        obj
+        for obj in model_of(kind).objects.filter(pk__in=shown.values("object_id"))
+        if str(getattr(obj, field)) in text
+    )
+    setattr(obj, field, value)
+    commit(obj.save)
+    page = server.get(path)
+    assert not page.hit and value in page.text

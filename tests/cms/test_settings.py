@@ -144,9 +144,9 @@ def test_redis_url_switches_the_cache_to_redis():
         DJANGO_SECRET_KEY="x" * 50, REDIS_URL="redis://cache.internal:6379/1"
     )
 
-    assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHE_BACKEND"] == "cms.cache.ForgivingRedisCache"
     assert loaded["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
-    assert loaded["CACHE_CLASS"] == "RedisCache"
+    assert loaded["CACHE_CLASS"] == "ForgivingRedisCache"
 
 
 @pytest.mark.slow
