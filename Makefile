@@ -19,24 +19,30 @@ $(STAMP): requirements.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The background worker (image renditions, docs/deployment.md) beside the web server,
+# in the same shell line: stopped when the server stops.
+WITH_WORKER = $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
+
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
 	$(BIN)/python manage.py createinitialrevisions articles.Article --comment "Demo content" -v0
 	$(BIN)/python manage.py ensure_demo_editor --site-url http://$(HOST):$(PORT)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(WITH_WORKER) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production configuration (docs/deployment.md): debug off, static files collected,
-# migrated, gunicorn with workers from the cores (cms/gunicorn.conf.py). Needs
-# DJANGO_SECRET_KEY; HOST=0.0.0.0 to listen beyond this machine.
+# migrated, gunicorn with workers from the cores (cms/gunicorn.conf.py) and the
+# background worker beside it. Needs DJANGO_SECRET_KEY; HOST=0.0.0.0 to listen
+# beyond this machine.
 serve: export DJANGO_DEBUG := 0
 serve: export HOST := $(HOST)
 serve: export PORT := $(PORT)
 serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/gunicorn -c cms/gunicorn.conf.py
+	$(WITH_WORKER) $(BIN)/gunicorn -c cms/gunicorn.conf.py
 
 # Both cores (pytest-xdist): tests are shared out, the browser tests kept together.
 TEST_WORKERS ?= auto

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from cms.markdown import render
 
@@ -25,7 +25,7 @@ OTHER_PAGES = {
     "experts:detail": ("experts", "Expert", "slug"),
 }
 FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+BACKTICKS = re.compile(r"`+")
 INLINE = re.compile(
     r"(?<!!)\[(?P<words>[^\[\]]*)\]\(\s*<?(?P<url>[^()\s<>]+)>?"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
@@ -102,7 +102,11 @@ def target_of(path: str) -> Target:
         )
     # Other public pages (home, search, feeds, experts' index) exist; the admin and
     # previews are not for readers.
-    return Target(is_page=not path.startswith(("/admin/", "/preview/", "/markdownx/")))
+    return Target(
+        is_page=not path.startswith(
+            (reverse("admin:index"), "/preview/", "/markdownx/")
+        )
+    )
 
 
 def link_articles(text: str) -> tuple[str, list[str]]:
@@ -181,12 +185,34 @@ def _outside_code(text: str, change) -> str:
 
 def _outside_spans(text: str, change) -> str:
     pieces, at = [], 0
-    for span in CODE_SPAN.finditer(text):
-        pieces.append(change(text[at : span.start()]))
-        pieces.append(span[0])
-        at = span.end()
+    for start, end in code_spans(text):
+        pieces.append(change(text[at:start]))
+        pieces.append(text[start:end])
+        at = end
     pieces.append(change(text[at:]))
     return "".join(pieces)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `code span`: a run of backticks up to the next run of the
+    same length. In one pass over the runs (a regular expression that backtracks took
+    minutes over a few thousand backticks)."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text)]
+    # For each run, the index of the next run of the same length.
+    next_same, last_of = [None] * len(runs), {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        next_same[index] = last_of.get(length)
+        last_of[length] = index
+    spans, index = [], 0
+    while index < len(runs):
+        closing = next_same[index]
+        if closing is None:
+            index += 1  # typed backticks, not a span
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return spans
 
 
 def _line_of(text: str, url: str) -> str:

@@ -13,6 +13,8 @@ from django.core.paginator import InvalidPage, Page, Paginator
 
 # Counting up to this many rows costs about as much as showing a page.
 COUNT_CAP = 1000
+# Databases take a row offset up to a signed 64-bit integer: no page lies beyond it.
+MAX_OFFSET = 2**63 - 1
 
 
 class CappedPage(Page):
@@ -84,6 +86,8 @@ class CappedPaginator:
         if self.num_pages is not None and number > self.num_pages:
             raise InvalidPage("That page contains no results")
         start = (number - 1) * self.per_page
+        if start + self.per_page + 1 > MAX_OFFSET:
+            raise InvalidPage("That page contains no results")
         # The page's ids first, then its rows: what a row costs beyond its id (a
         # search snippet) is paid for the page alone, not for every row skipped.
         ids = self.object_list.values("pk")[start : start + self.per_page + 1]

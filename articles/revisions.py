@@ -53,6 +53,9 @@ ARTICLE_EXCLUDE = (
     "reviewed_at",
     "next_review_at",
     "reviewed_body_hash",
+    # Which renditions exist is a fact about files, not content: a restored image
+    # is checked and recorded again by the worker.
+    "hero_image_renditions",
 )
 
 # The article's parts, by the accessor a revision follows, with their label.
@@ -66,7 +69,14 @@ PARTS: dict[str, tuple[type[models.Model], str]] = {
 PART_MODELS = [model for model, _ in PARTS.values()]
 
 # Compared and shown for each row of a part; the rest is derived or bookkeeping.
-PART_HIDDEN_FIELDS = {"id", "article", "image_width", "image_height", "text_html"}
+PART_HIDDEN_FIELDS = {
+    "id",
+    "article",
+    "image_width",
+    "image_height",
+    "image_renditions",
+    "text_html",
+}
 
 # How each part is fetched for a revision: with what its description (``str``) reads.
 PART_QUERIES = {
@@ -81,7 +91,7 @@ PART_QUERIES = {
 EXCLUDED: dict[type[models.Model], tuple[str, ...]] = {
     ArticleAuthor: (),
     ArticleQuote: (),
-    ListItem: ("text_html",),
+    ListItem: ("text_html", "image_renditions"),
     RelatedLink: (),
     ArticleSource: (),
     Article: ARTICLE_EXCLUDE,

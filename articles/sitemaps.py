@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Prefetch, Subquery
 
+from cms.images import large_url
+
 from .models import Article, Author, Category, ListItem
 
 COUNT_KEY = "articles:sitemap-count"
@@ -72,8 +74,8 @@ class ArticleSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             url["images"] = [
-                urljoin(url["location"], image.url)
-                for image in article_images(url["item"])
+                urljoin(url["location"], large_url(image, preset))
+                for image, preset in article_images(url["item"])
             ]
         return urls
 
@@ -84,10 +86,11 @@ def latest_article_change():
 
 
 def article_images(article: Article) -> list:
-    """The images a reader sees on the page: the hero, then the list items' (fetched
-    as a list: a related manager per article costs more than the rest of its entry)."""
-    images = [article.hero_image] if article.hero_image else []
-    return images + [item.image for item in article.item_images]
+    """(image, preset) for the images a reader sees on the page: the hero, then the
+    list items' (fetched as a list: a related manager per article costs more than the
+    rest of its entry). Listed by their largest rendition, as the page links them."""
+    images = [(article.hero_image, "hero")] if article.hero_image else []
+    return images + [(item.image, "item") for item in article.item_images]
 
 
 class SectionSitemap(Sitemap):

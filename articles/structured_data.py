@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.utils import timezone
 
+from cms.images import large_url
 from cms.json_ld import organisation, without_empty
 from experts.structured_data import expert_person
 
@@ -32,7 +33,9 @@ def author_person(author: Author, absolute: Absolute, *, full: bool = False) -> 
     if full:
         person |= {
             "affiliation": organisation(settings.CMS_SITE_NAME, absolute("/")),
-            "image": absolute(author.photo.url) if author.photo else "",
+            "image": absolute(large_url(author.photo, "portrait"))
+            if author.photo
+            else "",
             "sameAs": [link.url for link in author.links.all()],
         }
     return without_empty(person)
@@ -75,7 +78,9 @@ def article_graph(article: Article, absolute: Absolute) -> dict:
         "mainEntityOfPage": url,
         "headline": article.title,
         "description": article.meta_description,
-        "image": absolute(article.hero_image.url) if article.hero_image else "",
+        "image": absolute(large_url(article.hero_image, "hero"))
+        if article.hero_image
+        else "",
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.modified_at),
         "inLanguage": "en-GB",

@@ -283,6 +283,9 @@ def fill(env: dict, config: Config) -> None:
         print("No seed_bench command in this checkout: demo content only.")
     print("Loading the demo content…", flush=True)
     manage(env, "load_demo_content")
+    if has_command(env, "db_worker"):
+        # Its images' renditions, as the worker beside a server makes them.
+        manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
 
 def prepare_database(env: dict, config: Config) -> dict:

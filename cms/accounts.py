@@ -1,5 +1,6 @@
 """Logins choose their own passwords: new ones by an emailed link, forgotten ones too."""
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -67,7 +68,11 @@ class PasswordResetDoneView(AdminBranded, auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(AdminBranded, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form):
+        """A new password from an emailed link proves who they are: unlock them."""
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
 
 
 class PasswordResetCompleteView(AdminBranded, auth_views.PasswordResetCompleteView):

@@ -1,6 +1,10 @@
 """User admin for site admins: logins get roles and a set-password email; no one but a
-superuser changes their own roles, and every role change is listed."""
+superuser changes their own roles, every role change is listed, and a login locked out
+after wrong passwords can be unlocked."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -57,7 +61,7 @@ class NewsroomUserAdmin(UserAdmin):
         (None, {"fields": ["username", "first_name", "last_name", "email", "groups"]})
     ]
     list_display = ["username", "email", "first_name", "last_name", "role_names"]
-    actions = ["send_set_password_link"]
+    actions = ["send_set_password_link", "unlock_signing_in"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -150,6 +154,22 @@ class NewsroomUserAdmin(UserAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(
+        description="Unlock signing in (after too many wrong passwords)",
+        permissions=["change"],
+    )
+    def unlock_signing_in(self, request, queryset):
+        """Clears django-axes' failed attempts for these logins, from every address."""
+        usernames = [user.get_username() for user in queryset]
+        cleared = sum(axes_reset(username=username) for username in usernames)
+        self.message_user(
+            request,
+            f"Unlocked {len(usernames)} login(s): they may sign in again now."
+            if cleared
+            else "None of these logins had failed attempts to clear.",
+            messages.SUCCESS,
+        )
+
     @admin.display(description="Roles")
     def role_names(self, obj):
         return (
@@ -184,3 +204,21 @@ class NewsroomUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+
+class SignInRecordAdmin:
+    """django-axes' records of sign-in attempts are evidence, never edited: a
+    superuser reads them, and deleting a locked-out attempt unlocks that login."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-axes registers these first (it comes earlier in INSTALLED_APPS).
+for _model, _admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_admin.__name__, (SignInRecordAdmin, _admin), {}))

@@ -8,9 +8,18 @@ from django.utils.safestring import SafeString
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+
+class MarkdownEditorWidget(AdminMarkdownxWidget):
+    """markdownx's admin editor; a refused image upload is explained beside it rather
+    than leaving markdownx's "Invalid response" in the text."""
+
+    class Media:
+        js = ["cms/admin/upload-errors.js"]
+
+
 # markdownx's editor with live preview; bare web addresses are taken as https.
 FORMFIELD_OVERRIDES = {
-    MarkdownxField: {"widget": AdminMarkdownxWidget},
+    MarkdownxField: {"widget": MarkdownEditorWidget},
     models.URLField: {"assume_scheme": "https"},
 }
 

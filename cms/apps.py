@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from PIL import Image
 
 
 class CmsConfig(AppConfig):
@@ -7,9 +9,16 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import roles
+        from django.db.models.signals import pre_save
+
+        from . import roles, text
 
         roles.connect()
+        # Whoever opens an image, Pillow warns above our limit and refuses twice it.
+        Image.MAX_IMAGE_PIXELS = settings.CMS_MAX_IMAGE_PIXELS
+        text.clean_text_fields()
+        # Before any other app's pre_save handlers, which may look values up.
+        pre_save.connect(text.clean_instance, dispatch_uid="cms.text")
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -5,7 +5,7 @@ from django import forms
 from django.db import models
 from django.db.models.fields.files import FieldFile, ImageFileDescriptor
 
-from .validators import validate_image
+from .uploads import accept_image
 
 
 def _stored_name(value) -> str | None:
@@ -35,13 +35,13 @@ class StoredImageDescriptor(ImageFileDescriptor):
 
 
 class UploadedImageField(forms.ImageField):
-    """Checks each new upload (``to_python`` only sees uploads, not the stored file)."""
+    """Passes each new upload through ``accept_image``: checked, upright and without
+    identifying metadata (``to_python`` only sees uploads, not the stored file)."""
 
     def to_python(self, data):
-        upload = super().to_python(data)
-        if upload is not None:
-            validate_image(upload)
-        return upload
+        # FileField's, not ImageField's: that one would decode it before our limits.
+        upload = forms.FileField.to_python(self, data)
+        return None if upload is None else accept_image(upload)
 
 
 class ImageField(models.ImageField):

@@ -1,20 +1,29 @@
-"""Responsive renditions of uploaded images, made once when the image is saved.
+"""Responsive renditions of uploaded images, made by a background worker.
 
 Each image field that readers see is registered with the presets it is shown in
-(``register``). A save that changes the image (or its focal point) generates, once
-the transaction commits, every rendition that does not exist yet:
-several widths, each in WebP and in a JPEG (PNG for PNG and GIF sources) fallback,
-through django-imagekit with its "optimistic" strategy. A request only builds URLs
-from stored sizes (``picture_for``): it never opens an image or checks a file.
+(``register``). A save that changes the image (or its focal point) queues, once the
+transaction commits, one task (django-tasks: ``manage.py db_worker`` runs it) that
+makes every rendition that does not exist yet: several widths, each in WebP and in a
+JPEG (PNG for PNG and GIF sources) fallback, through django-imagekit. The task then
+records on the row which file and focal point its renditions are for
+(``<field>_renditions``), with a save that clears the pages showing it.
+
+A request only builds URLs from stored values (``picture_for``): it never opens an
+image or checks a file. Until the renditions are recorded it shows the original
+(stripped of metadata on upload) at its stored size, so a page is never broken.
 """
 
 import hashlib
+import logging
 import posixpath
 from dataclasses import dataclass
 from functools import partial
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import transaction
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_save
+from django_tasks import task
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.specs import ImageSpec
 from PIL import Image
@@ -128,14 +137,22 @@ class Rendition(ImageSpec):
 
 @dataclass(frozen=True)
 class Picture:
-    """What a <picture> element needs; built from stored sizes, no file access."""
+    """What a <picture> element needs; built from stored values, no file access.
+
+    Until the renditions are ready only ``src`` (the original), its size (None when
+    unknown) and ``large_src`` (the same) are set: the srcsets are empty.
+    """
 
     webp_srcset: str
     fallback_srcset: str
     src: str
-    width: int
-    height: int
+    width: int | None
+    height: int | None
     object_position: str
+    # The largest rendition in the fallback format: for "expand", og:image, JSON-LD,
+    # feed enclosures; ``large_name`` is its storage name.
+    large_src: str
+    large_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,10 +161,13 @@ class _Registration:
     # Names of the (x, y) focal point fields, in percent; () for none.
     focal_fields: tuple[str, ...] = ()
 
+    def ready_field(self, field_name: str) -> str:
+        """The JSON field holding [file name, *focal point] whose renditions exist."""
+        return f"{field_name}_renditions"
+
 
 _registry: dict[tuple[str, str], _Registration] = {}
-# Where each instance keeps what its registered images were when loaded or last saved.
-_SEEN = "_cms_images_seen"
+logger = logging.getLogger(__name__)
 
 
 def fallback_format(name: str) -> str:
@@ -156,11 +176,25 @@ def fallback_format(name: str) -> str:
 
 
 def focal_point(field_file) -> tuple[int, int]:
-    registration = _registry.get(_key(type(field_file.instance), field_file.field.name))
+    registration = _registration(field_file)
     if registration and registration.focal_fields:
         x, y = registration.focal_fields
         return getattr(field_file.instance, x), getattr(field_file.instance, y)
     return CENTRE
+
+
+def ready_focal_point(field_file) -> tuple[int, int] | None:
+    """The focal point this file's renditions were made for, or None while they are
+    not ready. Reads only loaded values: a deferred field counts as not ready."""
+    registration = _registration(field_file)
+    if registration is None:
+        return None
+    ready = field_file.instance.__dict__.get(
+        registration.ready_field(field_file.field.name)
+    )
+    if not ready or ready[0] != field_file.name:
+        return None
+    return tuple(ready[1:3]) if registration.focal_fields else CENTRE
 
 
 def stored_size(field_file) -> tuple[int | None, int | None]:
@@ -172,14 +206,15 @@ def stored_size(field_file) -> tuple[int | None, int | None]:
 
 
 def renditions(
-    field_file, preset: str, image_format: str
+    field_file, preset: str, image_format: str, focal: tuple[int, int] | None = None
 ) -> list[tuple[int, int, ImageCacheFile]]:
-    """(width, height, cache file) per width of the preset, smallest first."""
+    """(width, height, cache file) per width of the preset, smallest first, cropped
+    around ``focal`` (default: the image's focal point now)."""
     width, height = stored_size(field_file)
     if not (field_file and width and height):
         return []
     spec = PRESETS[preset]
-    focal = focal_point(field_file)
+    focal = focal_point(field_file) if focal is None else focal
     box = crop_box(width, height, spec.ratio, focal)
     crop_w, crop_h = box[2] - box[0], box[3] - box[1]
     result = []
@@ -196,25 +231,48 @@ def renditions(
 
 
 def picture_for(field_file, preset: str) -> Picture | None:
-    """URLs and sizes of an image's renditions, or None if its size is unknown."""
+    """URLs and sizes of an image's renditions once they are ready, else of the
+    original; None without an image."""
     if not field_file:
         return None
-    webp = renditions(field_file, preset, "WEBP")
+    x, y = focal_point(field_file)
+    position = "" if (x, y) == CENTRE else f"{x}% {y}%"
+    focal = ready_focal_point(field_file)
+    webp = [] if focal is None else renditions(field_file, preset, "WEBP", focal)
     if not webp:
-        return None
-    fallback = renditions(field_file, preset, fallback_format(field_file.name))
-    largest_w, largest_h, _ = fallback[-1]
+        width, height = stored_size(field_file)
+        url = field_file.url
+        return Picture(
+            "",
+            "",
+            url,
+            width,
+            height,
+            position,
+            large_src=url,
+            large_name=field_file.name,
+        )
+    fallback = renditions(field_file, preset, fallback_format(field_file.name), focal)
+    largest_w, largest_h, largest = fallback[-1]
     # The middle width is a fair default for browsers that ignore srcset.
     src = fallback[(len(fallback) - 1) // 2][2].url
-    x, y = focal_point(field_file)
     return Picture(
         webp_srcset=_srcset(webp),
         fallback_srcset=_srcset(fallback),
         src=src,
         width=largest_w,
         height=largest_h,
-        object_position="" if (x, y) == CENTRE else f"{x}% {y}%",
+        object_position=position,
+        large_src=largest.url,
+        large_name=largest.name,
     )
+
+
+def large_url(field_file, preset: str) -> str:
+    """The address to link for the full image: its largest rendition (the original
+    until renditions are ready); "" without an image."""
+    picture = picture_for(field_file, preset)
+    return picture.large_src if picture else ""
 
 
 def generate_renditions(field_file, presets) -> int:
@@ -229,13 +287,57 @@ def generate_renditions(field_file, presets) -> int:
     return made
 
 
-def generate_for_instance(instance) -> int:
-    """Make every missing rendition of the instance's images; returns how many."""
-    return sum(
-        generate_renditions(getattr(instance, name), registration.presets)
-        for name, registration in _registrations(type(instance))
-        if getattr(instance, name)
-    )
+def make_ready(instance, field_name: str, *, check_files: bool = False) -> int:
+    """Make the missing renditions of one image of ``instance`` and record them as
+    ready; returns how many were made. One already recorded is skipped, unless
+    ``check_files`` (its files may have gone).
+
+    The record is a save with ``update_fields``, so the signal handlers clear the
+    stored pages and cached responses showing the image. It is written only if the
+    row still holds the same image and focal point: a newer save has its own task.
+    """
+    registration = _registry[_key(type(instance), field_name)]
+    ready_field = registration.ready_field(field_name)
+    state = _state(instance, field_name, registration)
+    field_file = getattr(instance, field_name)
+    if not field_file or state is None:
+        return 0
+    is_ready = list(state) == getattr(instance, ready_field)
+    if is_ready and not check_files:
+        return 0
+    made = generate_renditions(field_file, registration.presets)
+    if is_ready:
+        return made
+    with transaction.atomic():
+        row = (
+            type(instance)
+            ._base_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .first()
+        )
+        if row is not None and _state(row, field_name, registration) == state:
+            setattr(row, ready_field, list(state))
+            row.save(update_fields=[ready_field])
+    return made
+
+
+@task()
+def make_renditions(model_label: str, pk, field_name: str) -> None:
+    """The background task: one image's renditions (``make_ready``)."""
+    instance = apps.get_model(model_label)._base_manager.filter(pk=pk).first()
+    if instance is not None:
+        make_ready(instance, field_name)
+
+
+def make_all_ready() -> int:
+    """Make every missing rendition of every registered image, now; returns how many
+    were made (for operators: ``manage.py generate_renditions``)."""
+    made = 0
+    for (label, field_name), _ in list(_registry.items()):
+        model = apps.get_model(label)
+        for instance in model._base_manager.exclude(**{field_name: ""}).iterator():
+            made += make_ready(instance, field_name, check_files=True)
+    return made
 
 
 def _state(instance, field_name: str, registration: _Registration):
@@ -251,55 +353,64 @@ def _state(instance, field_name: str, registration: _Registration):
     )
 
 
+def _registration(field_file) -> _Registration | None:
+    return _registry.get(_key(type(field_file.instance), field_file.field.name))
+
+
 def _registrations(model):
     label = model._meta.label_lower
     return [(name, reg) for (key, name), reg in _registry.items() if key == label]
 
 
-def _on_init(sender, instance, **kwargs):
-    instance.__dict__[_SEEN] = {
-        name: _state(instance, name, registration)
-        for name, registration in _registrations(sender)
-    }
-
-
 def _on_save(sender, instance, raw=False, **kwargs):
-    """Make the renditions of each image that this save changed (a new file, or a new
-    focal point), once the transaction commits: the file may be written only then,
-    and a rolled-back save leaves no renditions behind. An unchanged image is never
-    read."""
+    """Queue the renditions of each image that this save leaves without recorded
+    renditions (a new file or focal point, a restored row, or a record overwritten
+    by a save of an instance loaded before the worker wrote it). Queued once the
+    transaction commits: the file may be written only then, and a rolled-back save
+    queues nothing. An image whose renditions are recorded is never read."""
     if raw:
         return
-    seen = instance.__dict__.setdefault(_SEEN, {})
     for name, registration in _registrations(sender):
         state = _state(instance, name, registration)
-        if state is not None and state == seen.get(name):
-            continue
-        seen[name] = state
-        field_file = getattr(instance, name)
-        if field_file:
+        ready = instance.__dict__.get(registration.ready_field(name))
+        if state and state[0] and list(state) != ready:
             transaction.on_commit(
-                partial(generate_renditions, field_file, registration.presets),
+                partial(_enqueue, sender._meta.label_lower, instance.pk, name),
                 robust=True,
             )
 
 
+def _enqueue(model_label: str, pk, field_name: str) -> None:
+    """Queue one image's renditions; a queue that fails is logged, never raised: the
+    save has committed and the page shows the original meanwhile."""
+    try:
+        make_renditions.enqueue(model_label, pk, field_name)
+    except Exception:
+        logger.exception(
+            "Could not queue the renditions of %s %s %s (run generate_renditions)",
+            model_label,
+            pk,
+            field_name,
+        )
+
+
 def register(model, field_name: str, presets, focal_fields=()) -> None:
-    """Generate these presets whenever a row of ``model`` is saved with a new image.
+    """Make these presets whenever a row of ``model`` is saved with a new image.
 
-    ``focal_fields`` name the fields holding the (x, y) focal point in percent.
+    ``focal_fields`` name the fields holding the (x, y) focal point in percent. The
+    model needs a ``<field_name>_renditions`` JSONField (null) for the ready state.
     """
-    _registry[_key(model, field_name)] = _Registration(
-        tuple(presets), tuple(focal_fields)
-    )
+    registration = _Registration(tuple(presets), tuple(focal_fields))
+    try:
+        model._meta.get_field(registration.ready_field(field_name))
+    except FieldDoesNotExist as exc:
+        raise ImproperlyConfigured(
+            f"{model.__name__} needs a {registration.ready_field(field_name)} field "
+            "to record that the renditions of its image are ready."
+        ) from exc
+    _registry[_key(model, field_name)] = registration
     uid = f"cms.images.{model._meta.label_lower}"
-    post_init.connect(_on_init, sender=model, dispatch_uid=uid)
     post_save.connect(_on_save, sender=model, dispatch_uid=uid)
-
-
-def registered_fields():
-    """(model label, field name, presets) for every registered image field."""
-    return [(label, name, reg.presets) for (label, name), reg in _registry.items()]
 
 
 def _key(model, field_name: str) -> tuple[str, str]:

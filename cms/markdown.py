@@ -33,6 +33,9 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
+from .bounded import Bounded, Lines, shallow
+from .limits import limit_problems, size_problem
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
@@ -90,11 +93,18 @@ REFERENCE_FORMS = {
     "article": "[[article:123]] or [[article:123|your words]]",
 }
 TAG = re.compile(r"<[^>]+>")
+BLANK_LINES = re.compile(r"\n[ \t\r]*\n")
 # A whole tag of sanitised HTML, whose attribute values are always double-quoted.
 WHOLE_TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
 H1 = re.compile(r"<(/?)h1\b")
 
 CALLOUT_LABELS = {"urgent": "Urgent", "warning": "Warning", "tip": "Tip"}
+# A line that opens a callout, ":::kind" and its title if any; one that closes it.
+CALLOUT_START = re.compile(
+    rf"^:::[ \t]*(?P<kind>(?i:{'|'.join(CALLOUT_LABELS)}))(?:[ \t]+(?P<title>.*?))?[ \t]*$",
+    re.MULTILINE,
+)
+CALLOUT_CLOSE = re.compile(r"^:::[ \t]*$", re.MULTILINE)
 _ICON = (
     '<svg class="callout-icon" viewBox="0 0 24 24" width="24" height="24" '
     'aria-hidden="true" focusable="false"><path fill="currentColor" '
@@ -127,7 +137,7 @@ class Rendered:
 def sanitise(raw_html: str) -> str:
     """Allowlist-clean HTML: no scripts, no event handlers, no javascript: URLs."""
     return nh3.clean(
-        raw_html,
+        shallow(raw_html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -164,9 +174,19 @@ def render(text: str) -> Rendered:
     The result depends on the text alone, so a save that validates, checks and stores
     the same text (the field's validator, link and reference checks, the model's save)
     renders it once: recent results are kept by text (``render.cache_clear()``).
+    Text longer than a field may hold (``cms.limits``) is not parsed but shown as
+    typed, so checking it costs no more than reading it.
     """
+    if size_problem(text or ""):
+        return _as_typed(text)
     rendered = _render(text or "")
     return replace(rendered, toc=[dict(entry) for entry in rendered.toc])
+
+
+def _as_typed(text: str) -> Rendered:
+    paragraphs = [part for part in BLANK_LINES.split(text) if part.strip()]
+    clean = sanitise("".join(f"<p>{html.escape(part)}</p>" for part in paragraphs))
+    return Rendered(html=clean, word_count=len(text.split()))
 
 
 @lru_cache(maxsize=64)
@@ -189,6 +209,7 @@ def _render(text: str) -> Rendered:
             "smarty",
             "fenced_code",
             _CmsSyntax(token),
+            Bounded(),
         ],
         extension_configs={
             "toc": {"permalink": False, "toc_depth": "1-4", "slugify": heading_id}
@@ -290,6 +311,8 @@ class References:
         self.allowed = allowed
 
     def __call__(self, value) -> None:
+        if limit_problems(value):
+            return  # the field's MarkdownLimits says why; the text is not read
         if problems := reference_problems(value, allowed=self.allowed):
             raise ValidationError(problems, code="references")
 
@@ -398,27 +421,23 @@ class _Callouts(BlockProcessor):
     An unclosed callout runs to the end of the text.
     """
 
-    START = re.compile(r"^:::[ \t]*(?P<kind>[A-Za-z]+)(?:[ \t]+(?P<title>.*?))?[ \t]*$")
-    END = re.compile(r"^:::[ \t]*$", re.MULTILINE)
+    START = CALLOUT_START
+    END = CALLOUT_CLOSE
 
     def __init__(self, parser, token: str):
         super().__init__(parser)
         self.token = token
-
-    def _start(self, line: str) -> re.Match | None:
-        match = self.START.match(line)
-        return match if match and match["kind"].lower() in CALLOUT_LABELS else None
+        self.lines = Lines(self.START)
 
     def test(self, parent, block) -> bool:
-        return any(self._start(line) for line in block.split("\n"))
+        return self.lines.first(block) >= 0
 
     def run(self, parent, blocks) -> None:
-        lines = blocks.pop(0).split("\n")
-        at = next(i for i, line in enumerate(lines) if self._start(line))
-        if at:  # text just above the callout, with no blank line between
-            self.parser.parseBlocks(parent, ["\n".join(lines[:at])])
-        match = self._start(lines[at])
-        body, rest = [], "\n".join(lines[at + 1 :])
+        block = blocks.pop(0)
+        match = self.START.search(block)
+        if match.start():  # text just above the callout, with no blank line between
+            self.parser.parseBlocks(parent, [block[: match.start() - 1]])
+        body, rest = [], block[match.end() + 1 :]
         while True:
             end = self.END.search(rest)
             if end:

@@ -6,6 +6,7 @@ outside ``MEDIA_ROOT``, and never a directory listing. This adds how long browse
 CDNs may keep each file.
 """
 
+import errno
 import logging
 import re
 
@@ -39,6 +40,11 @@ def media(request, path: str):
         logger.warning("Refused a media path outside MEDIA_ROOT: %r", path)
         return not_found()
     except Http404:
+        return not_found()
+    except OSError as error:
+        # A name longer than the file system allows names no file.
+        if error.errno != errno.ENAMETOOLONG:
+            raise
         return not_found()
     response["Cache-Control"] = IMMUTABLE if RENDITION_NAME.match(path) else ORIGINAL
     response["Content-Security-Policy"] = SANDBOX

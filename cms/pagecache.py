@@ -17,12 +17,21 @@ it read the page's tag versions again.
 Pages also expire at the next scheduled publication or expiry (``CMS_PAGE_CACHE_NEXT_CHANGE``
 names the function that knows it), so a scheduled article appears on time without a cron
 job, and after ``CMS_PAGE_CACHE_SECONDS`` in any case.
+
+A store that fails costs speed, never a page, and never an old page later. A change
+whose count cannot be recorded (Redis stopped or hanging) is kept by the process that
+made it; a process that sees the store fail at all also notes the site's tag, which every
+page carries, for another process's change may have been lost the same way. Until those
+are recorded, that process trusts nothing stored: it renders and stores nothing. Each
+request tries again first, so a Redis that comes back with its old pages (it only hung)
+or empty (restarted) never serves one older than the change.
 """
 
 import fcntl
 import hashlib
 import logging
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +46,9 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from .cache import RedisUnavailable
+from .middleware import REQUEST_ID_HEADER, request_id_for
+
 logger = logging.getLogger(__name__)
 
 TAGS_HEADER = "X-Cache-Tags"
@@ -46,6 +58,8 @@ NEXT_CHANGE_KEY = "next-change"
 SITE_TAG = "site"
 NOT_STORED_CACHE_CONTROL = ("private", "no-store", "no-cache")
 VALIDATORS = {"etag", "last-modified"}
+# Headers that belong to one response, never replayed from a stored page.
+PER_REQUEST = {*VALIDATORS, REQUEST_ID_HEADER.lower()}
 
 
 def tag_response(response, *tags: str):
@@ -94,21 +108,52 @@ def invalidate(*tags: str) -> None:
         transaction.on_commit(lambda: bump(set(tags)))
 
 
-def bump(tags) -> None:
-    """Give each tag the next count: pages whose render began before are not served."""
+# Tags whose new count this process could not record, the store being unreachable.
+_unrecorded: set[str] = set()
+
+
+def bump(tags) -> bool:
+    """Give each tag the next count: pages whose render began before are not served.
+
+    False if the store could not be told: the tags wait, with any left from before,
+    for the next bump, which every request of this process tries first."""
+    tags = set(tags) | _unrecorded
+    if not tags:
+        return True
     store = _versions()
     try:
         with _exclusive(store):
             count = _next_count(store)
         versions = {_tag_key(tag): (count, time.time()) for tag in tags}
         store.set_many(versions, timeout=_version_timeout())
-    except Exception:
-        # The database change stands; pages expire on their own. Say so loudly.
-        logger.exception("Could not invalidate cached pages for %s", sorted(tags))
-        return
+    except Exception as error:
+        # The database change stands; no stored page showing it is served until the
+        # store has its count. An unavailable Redis is logged by its guard already.
+        new = tags - _unrecorded
+        _unrecorded.update(tags)
+        if new or not isinstance(error, RedisUnavailable):
+            logger.warning(
+                "Could not invalidate cached pages for %s (%r): retried with every "
+                "request until the page cache store answers",
+                sorted(new or tags),
+                error,
+                exc_info=not isinstance(error, RedisUnavailable),
+            )
+        return False
+    _unrecorded.difference_update(tags)
     purge = settings.CMS_PAGE_CACHE_PURGE
     if purge:
         _purge_urls(import_string(purge)(), tags)
+    return True
+
+
+def _store_failed(message: str) -> None:
+    """The store failed under this process: a change elsewhere may have been lost with
+    it, so every page is cleared once it answers again (the site's tag)."""
+    _unrecorded.add(SITE_TAG)
+    error = sys.exc_info()[1]
+    if not isinstance(error, RedisUnavailable):  # that one is logged already
+        logger.exception(message)
 
 
 def _next_count(store) -> int:
@@ -220,7 +265,8 @@ class PageCache:
     """WSGI middleware answering anonymous requests from stored pages."""
 
     LOCAL_ENTRIES = 500
-    BYPASS_PREFIXES = ("/admin/", "/markdownx/", "/preview/", "/static/", "/media/")
+    # And the admin, wherever DJANGO_ADMIN_URL puts it.
+    BYPASS_PREFIXES = ("/markdownx/", "/preview/", "/static/", "/media/")
 
     def __init__(self, application):
         self.application = application
@@ -231,15 +277,18 @@ class PageCache:
         if not self._may_use(environ):
             return self.application(environ, start_response)
         try:
+            if _unrecorded and not bump(()):
+                return self.application(environ, start_response)
             key = self._key(environ)
             clock = _versions().get(CLOCK_KEY, 0)
             entry = self._valid_entry(key, clock)
         except Exception:
             # A cache that is down costs speed, never the page.
-            logger.exception("Page cache unavailable")
+            _store_failed("Page cache unavailable")
             return self.application(environ, start_response)
         if entry is not None:
-            return self._answer(entry, environ, start_response, hit=True)
+            own_id = request_id_for(environ.get("HTTP_X_REQUEST_ID"))
+            return self._answer(entry, environ, start_response, own_id, hit=True)
         return self._render(environ, start_response, key, clock)
 
     def _may_use(self, environ) -> bool:
@@ -248,7 +297,7 @@ class PageCache:
         if "HTTP_AUTHORIZATION" in environ:
             return False
         path = environ.get("PATH_INFO", "")
-        if path.startswith(self.BYPASS_PREFIXES):
+        if path.startswith((f"/{settings.ADMIN_URL}", *self.BYPASS_PREFIXES)):
             return False
         cookies = environ.get("HTTP_COOKIE")
         if cookies:
@@ -336,7 +385,10 @@ class PageCache:
             start_response(status, kept)
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         self._save(key, entry, environ)
-        return self._answer(entry, environ, start_response, hit=False)
+        own_id = next(
+            (v for n, v in kept if n.lower() == REQUEST_ID_HEADER.lower()), None
+        )
+        return self._answer(entry, environ, start_response, own_id, hit=False)
 
     def _entry(self, status, headers, body, tags, environ, started, clock):
         """What to store for this response; None if it must not be kept."""
@@ -345,12 +397,13 @@ class PageCache:
         try:
             expires = next_change(clock)
         except Exception:
-            logger.exception("Could not tell when stored pages expire; not storing")
+            _store_failed("Could not tell when stored pages expire; not storing")
             return None
         return Entry(
             status=status,
-            # Validators of its own replace Django's (the same for the same bytes).
-            headers=[(n, v) for n, v in headers if n.lower() not in VALIDATORS],
+            # Validators of its own replace Django's (the same for the same bytes);
+            # each answer gets a request id of its own.
+            headers=[(n, v) for n, v in headers if n.lower() not in PER_REQUEST],
             body=body,
             tags=tuple(tags),
             started=started,
@@ -387,7 +440,7 @@ class PageCache:
             if settings.CMS_PAGE_CACHE_PURGE:
                 self._record_url(entry, environ)
         except Exception:
-            logger.exception("Could not store a page")
+            _store_failed("Could not store a page")
             return
         self._remember(key, entry)
 
@@ -420,12 +473,14 @@ class PageCache:
                 return False
         return False
 
-    def _answer(self, entry: Entry, environ, start_response, *, hit: bool):
+    def _answer(self, entry: Entry, environ, start_response, own_id, *, hit: bool):
         validators = [
             ("ETag", entry.etag),
             ("Last-Modified", entry.last_modified),
             ("X-Page-Cache", "hit" if hit else "miss"),
         ]
+        if own_id:
+            validators.append((REQUEST_ID_HEADER, own_id))
         if self._not_modified(entry, environ):
             kept = [
                 (name, value)

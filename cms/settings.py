@@ -3,6 +3,8 @@
 import hashlib
 import os
 import sys
+from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -66,12 +68,23 @@ INSTALLED_APPS = [
     "markdownx",
     "reversion",
     "imagekit",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "csp",
     "cms",
     "experts",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # Before all: every log line and response of the request carries its id.
+    "cms.middleware.RequestIdMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500.
+    "cms.middleware.DatabaseUnavailableMiddleware",
+    # First, so that every response gets the policy headers (cms/security.py).
+    "csp.middleware.CSPMiddleware",
+    "cms.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.pagecache.CacheHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -113,6 +128,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A PostgreSQL that hangs costs a request 5 s, not the OS's TCP timeout (a
+    # ?connect_timeout= in DATABASE_URL wins).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite ignores the extra columns of a covering index that PostgreSQL reads alone.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -140,6 +159,9 @@ CMS_REPLICA_PIN_SECONDS = int(os.environ.get("CMS_REPLICA_PIN_SECONDS", "10"))
 
 # Cache: local memory unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that stops or hangs costs a request at most these timeouts (seconds); then
+# every alias on it leaves it alone, and logs that once, for CMS_REDIS_RETRY_SECONDS.
+CMS_REDIS_RETRY_SECONDS = float(os.environ.get("CMS_REDIS_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -147,6 +169,12 @@ if REDIS_URL:
             "BACKEND": "cms.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "cms"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("CMS_REDIS_CONNECT_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(os.environ.get("CMS_REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -158,9 +186,9 @@ else:
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
 CMS_PAGE_CACHE_ALIAS = "pages"
 CMS_PAGE_CACHE_VERSIONS_ALIAS = "page-versions"
-# "v2": stored pages and versions of another format are never read.
+# "v3": stored pages and versions of another format are never read (v3: security headers).
 _pages_prefix = (
-    "pages-v2:"
+    "pages-v3:"
     + hashlib.sha256(repr(sorted(DATABASES["default"].items())).encode()).hexdigest()[
         :12
     ]
@@ -171,7 +199,8 @@ if REDIS_URL:
     _pages_prefix = f"{CACHES['default']['KEY_PREFIX']}:{_pages_prefix}"
     CACHES["pages"] = {
         **CACHES["default"],
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # The page cache must know when Redis failed: it is not forgiving.
+        "BACKEND": "cms.cache.FailFastRedisCache",
         "KEY_PREFIX": _pages_prefix,
     }
     CACHES["page-versions"] = {**CACHES["pages"], "KEY_PREFIX": _pages_prefix + ":v"}
@@ -268,13 +297,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CMS_MAX_IMAGE_BYTES = 15 * 1024 * 1024
 CMS_MAX_IMAGE_PIXELS = 40_000_000
 
-# Image renditions (cms/images.py) are made when an image is saved; a request only
-# builds their URLs and never checks that the files exist.
+# Image renditions (cms/images.py) are made by a background task after an image is
+# saved; a request only builds their URLs and never checks that the files exist.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+
+# Background tasks (django-tasks). The default queue is a table in the database, so
+# nothing else must run but `manage.py db_worker` (`make run` starts it);
+# CMS_TASKS_BACKEND names another backend. Tests run each task as it is queued.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CMS_TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # markdownx: one renderer for the live preview and the saved page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.preview"
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+# Bytes of UTF-8 a Markdown field may hold (cms/limits.py): a save refuses more.
+CMS_MAX_MARKDOWN_BYTES = int(os.environ.get("CMS_MAX_MARKDOWN_BYTES", "200000"))
+# Every upload is checked and stripped first (cms/uploads.py); these are real types.
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 MARKDOWNX_UPLOAD_MAX_SIZE = CMS_MAX_IMAGE_BYTES
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
@@ -288,12 +334,118 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
     "DJANGO_SECURE_COOKIES", not DEBUG
 )
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
-if os.environ.get("DJANGO_BEHIND_PROXY"):
+# HSTS: on (a year) unless debug is on; DJANGO_HSTS_SECONDS=0 opts out, e.g. while
+# HTTPS is being set up. Subdomains and preload commit the whole domain: opt-in only.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# So `check --deploy` does not ask for them on every run: a decision, not an oversight.
+SILENCED_SYSTEM_CHECKS += ["security.W005", "security.W021"]
+# A load balancer's health check speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For itself; PROXY_COUNT proxies append (a CDN and nginx: 2).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+PROXY_COUNT = max(1, int(os.environ.get("DJANGO_PROXY_COUNT", "1")))
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _origin(url: str) -> str:
+    """``https://host:port`` of a URL (``//host`` kept as it is)."""
+    return "/".join(url.split("/", 3)[:3])
+
+
+# Content-Security-Policy on every response (django-csp): no inline script anywhere.
+# Inline styles are allowed: pictures set their focal point with a style attribute, and
+# styles cannot run script. Images may also come from the media host.
+CSP_MEDIA_ORIGINS = []
+if S3_BUCKET:
+    _custom = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN")
+    _endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL")
+    _region = os.environ.get("MEDIA_S3_REGION")
+    if _custom:
+        CSP_MEDIA_ORIGINS.append(f"https://{_custom}")
+    elif _endpoint:
+        CSP_MEDIA_ORIGINS.append(_origin(_endpoint))
+    else:
+        CSP_MEDIA_ORIGINS.append(f"https://{S3_BUCKET}.s3.amazonaws.com")
+        if _region:
+            CSP_MEDIA_ORIGINS.append(f"https://{S3_BUCKET}.s3.{_region}.amazonaws.com")
+if MEDIA_URL.startswith(("https://", "http://", "//")):
+    CSP_MEDIA_ORIGINS.append(_origin(MEDIA_URL))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *CSP_MEDIA_ORIGINS],
+        # markdownx's live preview and image upload, the link picker's search.
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Features no page uses: an injected script or frame cannot use them either.
+CMS_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        # FLoC, Topics' predecessor: some browsers still read it.
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
+
+# The admin's address (bots try /admin/): "admin/" unless DJANGO_ADMIN_URL names another.
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip().strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL is empty: leave it unset for admin/, or name a path such as "
+        "newsroom/."
+    )
 
 # Signing in is the admin's sign-in page (after choosing a password, say).
 LOGIN_URL = "admin:login"
+# Login throttling (django-axes): after CMS_LOGIN_FAILURE_LIMIT wrong passwords in a row
+# for one username from one address, that pair is refused for CMS_LOGIN_COOLOFF_MINUTES.
+# Per pair, so guessing usernames from one address cannot lock the newsroom out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CMS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("CMS_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A success clears the count; attempts while locked out do not lengthen the wait.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
+# No banner on every start-up; failures and lock-outs are still logged as warnings.
+AXES_VERBOSE = False
 
 # Email (set-password links for new logins, password resets): printed to the console
 # unless a backend is set, e.g. django.core.mail.backends.smtp.EmailBackend.
@@ -307,6 +459,26 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
+
+def email_addresses(value: str, name: str) -> list[tuple[str, str]]:
+    """``"Name <a@example.org>, b@example.org"`` as Django's (name, address) pairs."""
+    pairs = []
+    for display, address in getaddresses([value]):
+        if not display and not address:
+            continue
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"{name}: {address or display!r} is not an email address (use "
+                '"Name <a@example.org>, b@example.org"; quote a name with a comma).'
+            )
+        pairs.append((display or address, address))
+    return pairs
+
+
+# Each server error (500) is emailed to these, with the request id, when set.
+ADMINS = email_addresses(os.environ.get("DJANGO_ADMINS", ""), "DJANGO_ADMINS")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 CMS_SITE_NAME = os.environ.get("CMS_SITE_NAME", "Little Steps")
 
@@ -326,12 +498,54 @@ CMS_REQUIRE_QUOTE_APPROVAL = env_bool("CMS_REQUIRE_QUOTE_APPROVAL", True)
 # related published articles fill the rest.
 CMS_RELATED_COUNT = int(os.environ.get("CMS_RELATED_COUNT", "4"))
 
+# Every line carries the id of the request it belongs to ("-" outside one): the
+# reference a reader quotes from the 500 page, also in the X-Request-ID header.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "cms.middleware.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "line",
+        },
+    },
+    # Django's errors also go by email to ADMINS (none unless DJANGO_ADMINS is set).
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
 }
+
+# Error reporting to Sentry, only when SENTRY_DSN is set (never from tests): no
+# personal data (cookies, users, addresses), each event tagged with its request id,
+# and no performance tracing unless SENTRY_TRACES_SAMPLE_RATE asks for a share.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN and not TESTING:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

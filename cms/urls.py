@@ -11,7 +11,7 @@ from experts.sitemaps import ExpertSitemap
 from . import accounts
 from .media import media
 from .pagecache import cached_page
-from .views import favicon, health, markdownx_urls, robots_txt
+from .views import favicon, health, health_live, markdownx_urls, robots_txt
 
 sitemaps = {
     "articles": ArticleSitemap,
@@ -25,31 +25,34 @@ sitemap_page = cached_page("articles", "content", "authors", "experts")
 
 handler500 = "cms.views.server_error"
 
+# The admin's address is DJANGO_ADMIN_URL ("admin/" unless set).
 urlpatterns = [
     # Choosing a password from an emailed link (new logins, forgotten passwords).
     path(
-        "admin/password_reset/",
+        f"{settings.ADMIN_URL}password_reset/",
         accounts.PasswordResetView.as_view(),
         name="admin_password_reset",
     ),
     path(
-        "admin/password_reset/done/",
+        f"{settings.ADMIN_URL}password_reset/done/",
         accounts.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
-        "admin/reset/<uidb64>/<token>/",
+        f"{settings.ADMIN_URL}reset/<uidb64>/<token>/",
         accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
-        "admin/reset/done/",
+        f"{settings.ADMIN_URL}reset/done/",
         accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("markdownx/", include(markdownx_urls)),
     path("health/", health, name="health"),
+    path("health/ready", health, name="health_ready"),
+    path("health/live", health_live, name="health_live"),
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),
     path(

@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
+from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 
 
@@ -52,7 +53,7 @@ class Expert(models.Model):
     bio = MarkdownxField(
         blank=True,
         help_text="A short biography in Markdown.",
-        validators=[References()],
+        validators=[MarkdownLimits(), References()],
     )
     bio_html = models.TextField(blank=True, editable=False)
     photo = ImageField(
@@ -64,6 +65,13 @@ class Expert(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The photo whose renditions are made (set by the background "
+        "worker, cms.images): until then pages show the original.",
+    )
     website = models.URLField(blank=True, help_text="Their professional page, if any.")
     is_active = models.BooleanField(
         default=True, help_text="Inactive experts cannot be chosen for new quotes."
@@ -121,7 +129,7 @@ class Quote(models.Model):
     )
     text = models.TextField(
         help_text="The words exactly as approved, without quotation marks.",
-        validators=[References()],
+        validators=[MarkdownLimits(), References()],
     )
     text_html = models.TextField(blank=True, editable=False)
     context = models.CharField(

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from cms.images import large_url
 from cms.json_ld import organisation, without_empty
 
 from .models import Expert
@@ -33,7 +34,9 @@ def expert_person(expert: Expert, absolute: Callable[[str], str]) -> dict:
                 for credential in credentials_of(expert)
             ],
             "url": absolute(expert.get_absolute_url()),
-            "image": absolute(expert.photo.url) if expert.photo else "",
+            "image": absolute(large_url(expert.photo, "portrait"))
+            if expert.photo
+            else "",
             "sameAs": [expert.website] if expert.website else [],
         }
     )

@@ -5,6 +5,8 @@ import io
 from wsgiref.util import setup_testing_defaults
 
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from cms.pagecache import PageCache
 
@@ -32,10 +34,18 @@ class Server:
             captured["status"] = int(status.split()[0])
             captured["headers"] = {k.lower(): v for k, v in response_headers}
 
-        result = self.app(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
+        # As Django's test client does: the test's transaction outlives each request
+        # (PostgreSQL's connection would be closed for being inside one).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = self.app(environ, start_response)
+            body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return Response(captured["status"], captured["headers"], body)
 
 

@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
+from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 from experts.models import Expert, Quote
 
@@ -251,6 +252,13 @@ class Article(MedicalReviewMixin, models.Model):
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_renditions = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The image and focal point whose renditions are made (set by the "
+        "background worker, cms.images): until then pages show the original.",
+    )
     hero_alt = models.CharField(
         max_length=250,
         blank=True,
@@ -285,7 +293,10 @@ class Article(MedicalReviewMixin, models.Model):
         "To link to another of our articles, write [[article:123|your words]] (or "
         "[[article:123]] for its title), or use “Link to an article” to search titles: "
         "the link follows the article if its address changes.",
-        validators=[References("quote", "callout", "expert", "article")],
+        validators=[
+            MarkdownLimits(),
+            References("quote", "callout", "expert", "article"),
+        ],
     )
     body_html = models.TextField(blank=True, editable=False)
     body_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -560,6 +571,12 @@ class Article(MedicalReviewMixin, models.Model):
         )
 
     is_published.boolean = True
+
+    def was_live(self) -> bool:
+        """Readers have seen it: its publication time has come (it may since have been
+        unpublished or expired). A draft never published, or one scheduled for later,
+        has not been."""
+        return self.published_at is not None and self.published_at <= timezone.now()
 
     @property
     def state_label(self) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
+from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 
 from .references import texts_changed
@@ -143,6 +144,13 @@ class ListItem(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The image whose renditions are made (set by the background "
+        "worker, cms.images): until then pages show the original.",
+    )
     image_alt = models.CharField(
         max_length=250,
         blank=True,
@@ -151,7 +159,7 @@ class ListItem(models.Model):
     text = MarkdownxField(
         help_text="Markdown. Link to another of our articles with [[article:123|your "
         "words]] (or paste its address), and name an expert with [[expert:their-slug]].",
-        validators=[References("expert", "article")],
+        validators=[MarkdownLimits(), References("expert", "article")],
     )
     text_html = models.TextField(blank=True, editable=False)
 

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from markdownx.models import MarkdownxField
 
+from cms.limits import MarkdownLimits
 from cms.markdown import References, callout_html, render
 
 validate_callout_key = RegexValidator(
@@ -43,7 +44,7 @@ class Callout(models.Model):
     body = MarkdownxField(
         help_text="Markdown: paragraphs, lists, bold and links. A change here shows "
         "at once in every article that places this callout.",
-        validators=[References()],
+        validators=[MarkdownLimits(), References()],
     )
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from cms.fields import ImageField
+from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 
 
@@ -32,7 +33,7 @@ class Author(models.Model):
     bio = MarkdownxField(
         blank=True,
         help_text="Shown at the foot of their articles and on their page. Markdown.",
-        validators=[References()],
+        validators=[MarkdownLimits(), References()],
     )
     bio_html = models.TextField(blank=True, editable=False)
     photo = ImageField(
@@ -44,6 +45,13 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The photo whose renditions are made (set by the background "
+        "worker, cms.images): until then pages show the original.",
+    )
     is_active = models.BooleanField(
         default=True,
         help_text="Inactive authors keep their existing bylines but cannot be added to new ones.",

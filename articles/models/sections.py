@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from cms.paths import RESERVED_SLUGS
+from cms.paths import RESERVED_SLUGS, reserved_slugs
 
 
 def validate_section_slug(value: str) -> None:
-    if value.lower() in RESERVED_SLUGS:
+    if value.lower() in reserved_slugs():
         raise ValidationError(
             f"“{value}” is used by the site itself (/{value}/), so a section cannot have it. "
             "Choose another slug."

@@ -11,15 +11,23 @@ def picture(image, alt="", sizes="100vw", eager=False, preset="hero", css_class=
     intrinsic width and height, lazy unless ``eager`` (the hero, high priority).
 
     ``alt=""`` marks a decorative image (a card's picture beside its linked title).
+    Until the renditions are made, an <img> of the original at its stored size.
     """
     return {
-        "image": image,
         "picture": picture_for(image, preset),
         "alt": alt,
         "sizes": sizes,
         "eager": eager,
         "css_class": css_class,
     }
+
+
+@register.simple_tag
+def picture_of(image, preset="hero"):
+    """The ``Picture`` of an image (``{% picture_of image "item" as shown %}``): its
+    ``large_src`` is what to link for the full image, never the upload once renditions
+    exist; ``width`` and ``height`` are that rendition's."""
+    return picture_for(image, preset)
 
 
 @register.simple_tag(takes_context=True)

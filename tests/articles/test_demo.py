@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 
 from articles.demo.content import FLAGSHIP
 from articles.models import (
@@ -377,7 +378,7 @@ def test_ensure_demo_editor_prints_a_working_login_per_role(db, settings):
 
     assert sorted(logins) == sorted(DEMO_USERNAMES)
     users = {
-        username: authenticate(username=username, password=password)
+        username: authenticate(HttpRequest(), username=username, password=password)
         for username, password in logins.items()
     }
     for username, role in [
@@ -409,7 +410,7 @@ def test_ensure_demo_editor_twice_keeps_one_user_each_with_the_new_password(
     for username in DEMO_USERNAMES:
         assert get_user_model().objects.filter(username=username).count() == 1
         assert second[username] != first[username]
-        assert authenticate(username=username, password=second[username])
+        assert authenticate(HttpRequest(), username=username, password=second[username])
 
 
 def test_ensure_demo_editor_drops_hand_assigned_permissions(db, settings):
@@ -429,7 +430,7 @@ def test_ensure_demo_editor_never_demotes_a_superuser(db, settings):
     logins = demo_logins(settings)
 
     assert "admin" not in logins
-    assert authenticate(username="admin", password="mine").is_superuser
+    assert authenticate(HttpRequest(), username="admin", password="mine").is_superuser
 
 
 def test_demo_writer_gets_the_flagship_byline(demo, settings, flagship):
@@ -438,7 +439,7 @@ def test_demo_writer_gets_the_flagship_byline(demo, settings, flagship):
     (author,) = flagship.byline
     author.refresh_from_db()
     assert author.user.username == "writer"
-    assert authenticate(username="writer", password=logins["writer"])
+    assert authenticate(HttpRequest(), username="writer", password=logins["writer"])
 
 
 def test_demo_logins_can_open_the_add_article_page(db, settings, client):

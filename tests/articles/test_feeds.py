@@ -2,10 +2,15 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import feeds
+from articles.models import Article, Author, Category
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, image_file
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +86,26 @@ def test_hero_image_is_an_enclosure_with_its_size_and_type(client, name):
     assert by_title["No picture"].enclosures == []
 
 
+@pytest.mark.parametrize("name", ["articles:feed_rss", "articles:feed_atom"])
+def test_once_renditions_are_made_the_enclosure_is_the_largest_not_the_upload(
+    client, name, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(
+            published=True,
+            hero_image=image_file("hero.png", size=(2000, 1000)),
+            hero_alt="A baby",
+        )
+    (enclosure,) = parse(client, reverse(name)).entries[0].enclosures
+    path = enclosure.href.removeprefix("http://testserver")
+    assert path.startswith(settings.MEDIA_URL + "renditions/")
+    assert path.endswith("hero-1600w-" + path.rsplit("-", 1)[1])
+    assert enclosure.type == "image/png"
+    stored = default_storage.size(path.removeprefix(settings.MEDIA_URL))
+    assert int(enclosure.length) == stored > 0
+    assert article.hero_image.url not in enclosure.href
+
+
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_section_feed_lists_the_section_and_its_sub_sections(client, kind):
     baby = CategoryFactory(name="Baby", slug="baby")
@@ -140,3 +165,78 @@ def test_feed_query_count_is_fixed(client, django_assert_max_num_queries, name):
     with django_assert_max_num_queries(2):
         feed = parse(client, reverse(name))
     assert len(feed.entries) == 20
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_item_id_is_a_tag_uri_kept_when_the_article_is_renamed_or_moved(client, kind):
+    article = ArticleFactory(published=True, slug="cradle-cap")
+    url = reverse(f"articles:feed_{kind}")
+    (entry,) = parse(client, url).entries
+    assert entry.id == f"tag:testserver,{feeds.ITEM_ID_YEAR}:article:{article.pk}"
+    if kind == "rss":
+        assert entry.guidislink is False
+
+    article.slug = "cradle-cap-in-babies"
+    article.category = CategoryFactory(slug="skin")
+    article.save()
+    (entry,) = parse(client, url).entries
+    assert entry.id == f"tag:testserver,{feeds.ITEM_ID_YEAR}:article:{article.pk}"
+    assert entry.link == "http://testserver/skin/cradle-cap-in-babies/"
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_description_is_the_standfirst_as_escaped_html(client, kind):
+    """Readers treat both formats' descriptions as HTML: the standfirst is plain
+    text, so a reader shows its "<" and "&" as typed and runs none of it."""
+    standfirst = 'Use <b>cream</b> & "wait" <script>alert(1)</script>'
+    ArticleFactory(published=True, standfirst=standfirst)
+    (entry,) = parse(client, reverse(f"articles:feed_{kind}")).entries
+    shown = BeautifulSoup(entry.summary, "html.parser")
+    assert shown.find() is None  # text only, no element
+    assert shown.get_text() == standfirst
+
+
+FEED_URLS = [
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/baby/rss/",
+    "/feeds/baby/atom/",
+    "/feeds/authors/sam/rss/",
+    "/feeds/authors/sam/atom/",
+]
+
+
+def _store_raw(model, pk, **values):
+    """Write ``values`` with SQL, as rows stored before text was cleaned are (Django's
+    own writes strip control characters)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {columns} WHERE id = %s", [*values.values(), pk]
+        )
+
+
+@pytest.mark.parametrize("url", FEED_URLS)
+def test_feeds_stay_valid_with_control_characters_already_stored(client, url):
+    author = AuthorFactory(slug="sam")
+    article = ArticleFactory(
+        published=True, category=CategoryFactory(slug="baby"), authors=[author]
+    )
+    _store_raw(
+        Article,
+        article.pk,
+        title="Cradle\x0b cap\x7f",
+        standfirst="What\x1b to do.\x0c",
+        body="Some\x01 text.",
+        body_html="<p>Some\x01 text.</p>",
+    )
+    _store_raw(Author, author.pk, display_name="Sam\x08 Reid")
+    _store_raw(Category, article.category_id, name="Ba\x1fby", description="\x02")
+    assert "\x0b" in Article.objects.get(pk=article.pk).title
+    feed = parse(client, url)
+    (entry,) = feed.entries
+    assert entry.title == "Cradle cap"
+    assert entry.summary == "What to do."
+    assert entry.author == "Sam Reid"
+    assert "\x1f" not in feed.feed.title

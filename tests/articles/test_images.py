@@ -1,4 +1,7 @@
-"""Responsive renditions: made once when an image is saved, only linked on requests."""
+"""Responsive renditions: made once after an image is saved, only linked on requests.
+
+The tests' task backend runs each task as it is queued; tests/cms/
+test_background_renditions.py runs them on the database queue with the worker."""
 
 import io
 from pathlib import Path
@@ -20,7 +23,7 @@ from tests.factories import (
     image_file,
 )
 
-# Renditions are made when the saving transaction commits.
+# Renditions are queued (here: made at once) when the saving transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

@@ -74,3 +74,8 @@ def test_search_past_the_cap_says_more_than(client, section, monkeypatch):
     found = page(client, "/search/", q="Article")
 
     assert found.select_one(".search-count").get_text() == "More than 3 articles found"
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
+def test_a_page_no_database_offset_reaches_is_404_past_the_cap(client, section, number):
+    assert client.get(section.get_absolute_url(), {"page": number}).status_code == 404

@@ -51,8 +51,13 @@ def graph_of(page) -> tuple[dict, dict | None]:
     return main, by_type.get("ItemList")
 
 
+def largest(srcset: str) -> str:
+    """The URL of a srcset's widest candidate (listed last)."""
+    return srcset.split(", ")[-1].split(" ")[0]
+
+
 @pytest.fixture
-def reviewed_article():
+def reviewed_article(django_capture_on_commit_callbacks):
     expert = ExpertFactory(
         honorific="Dr",
         name="Helena Marsh",
@@ -60,17 +65,18 @@ def reviewed_article():
         organisation="St Aldric's Children's Hospital",
         credentials="MBBS, MRCPCH",
     )
-    article = ArticleFactory(
-        published=True,
-        title="Newborn rash & what to do",
-        standfirst="Blotchy red patches in the first days are usually harmless.",
-        hero_image=image_file("hero.png"),
-        hero_alt="A baby's cheek",
-        authors=[AuthorFactory(display_name="Maisie Arkwright"), AuthorFactory()],
-        list_heading="Other skin complaints",
-    )
-    article.record_review(by=expert, on=date(2026, 10, 9))
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):  # makes the renditions
+        article = ArticleFactory(
+            published=True,
+            title="Newborn rash & what to do",
+            standfirst="Blotchy red patches in the first days are usually harmless.",
+            hero_image=image_file("hero.png"),
+            hero_alt="A baby's cheek",
+            authors=[AuthorFactory(display_name="Maisie Arkwright"), AuthorFactory()],
+            list_heading="Other skin complaints",
+        )
+        article.record_review(by=expert, on=date(2026, 10, 9))
+        article.save()
     ListItemFactory(article=article, position=1, heading="Cradle cap")
     ListItemFactory(article=article, position=2, heading="Heat rash")
     ArticleSourceFactory(
@@ -108,13 +114,14 @@ def test_reviewed_article_is_a_medical_web_page_matching_the_page(
     assert main["headline"] == page.select_one("h1#article-title").get_text()
     assert main["headline"] == "Newborn rash & what to do"
     assert main["description"] == page.select_one('meta[name="description"]')["content"]
-    # The original upload; the page shows renditions of it.
-    assert main["image"] == absolute(article.hero_image.url)
-    assert page.select_one("figure.hero img")["src"].startswith(
+    # The largest rendition the page shows, never the original upload.
+    hero = page.select_one("figure.hero img")
+    assert hero["src"].startswith(
         article.hero_image.url.rsplit(".", 1)[0].replace(
             "/media/", "/media/renditions/"
         )
     )
+    assert main["image"] == absolute(largest(hero["srcset"]))
     assert main["datePublished"] == page.select_one(".dates time")["datetime"]
     assert main["dateModified"] == timezone.localtime(article.modified_at).isoformat()
 
@@ -246,12 +253,15 @@ def test_preview_carries_the_same_structured_data(admin_client, reviewed_article
 # Author pages -----------------------------------------------------------------------
 
 
-def test_author_page_is_a_person_matching_the_page(client, settings):
-    author = AuthorFactory(
-        display_name="Maisie Arkwright",
-        job_title="Digital Writer",
-        photo=image_file("maisie.png"),
-    )
+def test_author_page_is_a_person_matching_the_page(
+    client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # makes the renditions
+        author = AuthorFactory(
+            display_name="Maisie Arkwright",
+            job_title="Digital Writer",
+            photo=image_file("maisie.png"),
+        )
     AuthorLinkFactory(author=author, url="https://maisie.example.com/")
 
     page = soup(client.get(author.get_absolute_url()))
@@ -262,7 +272,10 @@ def test_author_page_is_a_person_matching_the_page(client, settings):
     assert person["name"] == page.h1.get_text()
     assert person["jobTitle"] == page.select_one(".role").get_text()
     assert person["url"] == absolute(author.get_absolute_url())
-    assert person["image"] == absolute(author.photo.url)  # the page shows renditions
+    # The largest rendition the page shows, never the original upload.
+    portrait = page.select_one(".profile img.portrait")
+    assert person["image"] == absolute(largest(portrait["srcset"]))
+    assert "/media/renditions/" in person["image"]
     assert person["affiliation"] == {
         "@type": "Organization",
         "name": settings.CMS_SITE_NAME,

@@ -184,6 +184,8 @@ def running_site(workdir: Path) -> Iterator[Site]:
         stack.callback(collect.kill)
         site.manage("migrate", "--noinput")
         site.manage("load_demo_content")
+        # The demo's renditions, as the worker beside a deployed site makes them.
+        site.manage("db_worker", "--batch", "--no-startup-delay", "--no-reload")
         _finish(collect, workdir / "static.log")
         _create_role_logins(site)
         if env.get("REDIS_URL"):

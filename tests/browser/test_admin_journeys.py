@@ -241,7 +241,7 @@ def test_site_admin_adds_a_writer_who_sets_a_password_and_writes(site, person):
     portrait = admin.locator("header.profile img.portrait")
     expect(portrait).to_be_visible()
     admin.wait_for_function(
-        "document.querySelector('header.profile img.portrait').complete"
+        "() => document.querySelector('header.profile img.portrait').complete"
     )
     assert portrait.evaluate("img => img.naturalWidth") > 0
 
@@ -356,7 +356,7 @@ def type_at_end(page, words):
     """Add a paragraph at the end of the body and wait until the browser has kept it."""
     body = page.locator("#id_body")
     body.fill(body.input_value().rstrip("\n") + f"\n\n{words}\n")
-    page.wait_for_function(f"{STORED_COPIES} > 0")
+    page.wait_for_function(f"() => {STORED_COPIES} > 0")
 
 
 def assert_refused_as_stale(page, words, saved_by):

@@ -58,10 +58,10 @@ def test_image_link_works_without_javascript(browser, live_server, article):
 def test_table_of_contents_jumps_to_the_section(live_server, phone_page, article):
     phone_page.goto(live_server.url + article.get_absolute_url())
     phone_page.locator("nav.toc a", has_text="Second").click()
-    phone_page.wait_for_function("location.hash === '#second'")
+    phone_page.wait_for_function("() => location.hash === '#second'")
     # Scrolling is smooth: wait until the heading has arrived near the top.
     phone_page.wait_for_function(
-        "(() => { const top = document.getElementById('second').getBoundingClientRect().top;"
+        "() => (() => { const top = document.getElementById('second').getBoundingClientRect().top;"
         " return top >= 0 && top < 200; })()",
         timeout=5000,
     )

@@ -285,7 +285,7 @@ def test_writer_writes_an_article_previews_it_saves_twice_and_submits_it(
     image = preview_page.locator("#item-1 img")
     assert image.get_attribute("alt") == ITEM_ALT
     preview_page.wait_for_function(
-        "document.querySelector('#item-1 img').complete"
+        "() => document.querySelector('#item-1 img').complete"
         " && document.querySelector('#item-1 img').naturalWidth > 0"
     )
     assert "clear by themselves" in preview_page.locator("#item-1").inner_text()

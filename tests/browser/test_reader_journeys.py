@@ -35,7 +35,7 @@ def read_the_article(site, reader):
     # The hero comes as WebP, sized for the screen, and is loaded at once.
     hero = reader.locator("figure.hero img")
     hero.wait_for()
-    reader.wait_for_function("document.querySelector('figure.hero img').complete")
+    reader.wait_for_function("() => document.querySelector('figure.hero img').complete")
     assert hero.evaluate("img => img.currentSrc").endswith(".webp")
     assert 0 < hero.evaluate("img => img.naturalWidth") <= 1600
 
@@ -47,9 +47,9 @@ def read_the_article(site, reader):
     link = reader.locator("nav.toc a").nth(2)
     target = link.get_attribute("href")
     link.click()
-    reader.wait_for_function(f"location.hash === '{target}'")
+    reader.wait_for_function(f"() => location.hash === '{target}'")
     reader.wait_for_function(
-        "(() => { const top = document.querySelector(location.hash)"
+        "() => (() => { const top = document.querySelector(location.hash)"
         ".getBoundingClientRect().top; return top >= 0 && top < 200; })()",
         timeout=5000,
     )

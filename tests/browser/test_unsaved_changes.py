@@ -45,7 +45,7 @@ def change_url(live_server, article):
 def type_edits(page):
     page.fill("#id_title", "Typed title")
     page.fill("#id_body", "## Typed\n\nWords typed before the connection went.")
-    page.wait_for_function(f"{COPIES} > 0", timeout=5000)
+    page.wait_for_function(f"() => {COPIES} > 0", timeout=5000)
 
 
 def test_typed_edits_come_back_after_a_reload(live_server, signed_in, article):

@@ -9,6 +9,7 @@ read-only page, never an error.
 import traceback
 from collections import Counter
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,11 @@ ROLE_PARAMS = [
 ]
 
 # Admins with no change view for anyone: their change page must be read-only.
-READ_ONLY_ADMINS = {"articles.ExternalLink"}
+# django-tasks-db's task results are a record of what the worker did.
+READ_ONLY_ADMINS = {"articles.ExternalLink", "django_tasks_database.DBTaskResult"}
+# django-axes' records of sign-in attempts (cms/admin.py).
+SIGN_IN_RECORDS = {"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+READ_ONLY_ADMINS |= SIGN_IN_RECORDS
 # Admins whose change form has no plain text field to edit (only a unique name), so
 # only the unchanged save is tried.
 NO_SMALL_CHANGE = {"auth.Group", "articles.Tag"}
@@ -526,11 +531,33 @@ def test_every_registered_admin_is_round_tripped_or_has_no_change_view(logins):
         )
 
 
+def queued_task():
+    """A task waiting on the database queue, as a save with a new image leaves."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        task_path="cms.images.make_renditions",
+        args_kwargs={"args": ["articles.article", 1, "hero_image"], "kwargs": {}},
+        backend_name="default",
+    )
+
+
 @pytest.mark.parametrize("role", ROLE_PARAMS)
 @pytest.mark.parametrize("label", admin_params(sorted(READ_ONLY_ADMINS)))
 def test_admin_without_change_view_shows_a_read_only_page(client, logins, label, role):
     model = registered()[label].model
-    read_only_examples = {"articles.ExternalLink": ExternalLinkFactory}
+    read_only_examples = {
+        "articles.ExternalLink": ExternalLinkFactory,
+        "django_tasks_database.DBTaskResult": queued_task,
+    } | {
+        label: partial(
+            registered()[label].model.objects.create,
+            username="edna",
+            ip_address="127.0.0.1",
+            **({"failures_since_start": 5} if label == "axes.AccessAttempt" else {}),
+        )
+        for label in SIGN_IN_RECORDS
+    }
     obj = model._default_manager.first() or read_only_examples[label]()
     client.force_login(logins[role])
 

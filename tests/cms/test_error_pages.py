@@ -34,14 +34,15 @@ def soup(content):
 
 
 @pytest.mark.django_db
-def test_500_page_renders_with_the_database_down(client):
+def test_page_needing_the_database_answers_the_branded_503_when_it_is_down(client):
     client.raise_request_exception = False
     ArticleFactory(published=True)
     with database_down():
         response = client.get("/no-such-section/")
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     page = soup(response.content)
-    assert page.h1.get_text() == "Something went wrong"
+    assert page.h1.get_text() == "We’ll be back soon"
     assert page.html["lang"] == "en-GB"
     assert page.select_one("link[rel=stylesheet]")["href"].endswith("site.css")
     assert "Little Steps" in page.title.get_text()

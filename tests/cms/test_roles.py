@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 
 from cms import roles
 from cms.models import RoleChange
@@ -30,7 +31,9 @@ def test_a_role_given_in_the_shell_is_all_a_login_needs(client, name):
     user.groups.add(role(name))
 
     assert staff(user)
-    assert client.login(username=user.username, password="a long passphrase 42")
+    assert client.login(
+        request=HttpRequest(), username=user.username, password="a long passphrase 42"
+    )
     assert client.get("/admin/").status_code == 200
 
 

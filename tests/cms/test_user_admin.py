@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.http import HttpRequest
 
 from cms.roles import names as role_names
 from tests.factories import UserFactory
@@ -100,7 +101,11 @@ def test_site_admin_creates_a_login_who_chooses_a_password_by_email(
     )
 
     assert done.status_code == 302
-    assert client.login(username="newwriter", password="a long enough passphrase 42")
+    assert client.login(
+        request=HttpRequest(),
+        username="newwriter",
+        password="a long enough passphrase 42",
+    )
     assert client.get("/admin/").status_code == 200
 
 

@@ -27,16 +27,19 @@ def absolute(path: str) -> str:
     return urljoin("http://testserver/", path)
 
 
-def test_expert_page_is_a_person_matching_the_page(client):
-    expert = ExpertFactory(
-        honorific="Dr",
-        name="Leila Haddad",
-        job_title="Consultant Dermatologist",
-        organisation="Northgate Skin Clinic",
-        credentials="MBBS, MRCP",
-        website="https://northgate.example.org/leila-haddad",
-        photo=image_file("leila.png"),
-    )
+def test_expert_page_is_a_person_matching_the_page(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # makes the renditions
+        expert = ExpertFactory(
+            honorific="Dr",
+            name="Leila Haddad",
+            job_title="Consultant Dermatologist",
+            organisation="Northgate Skin Clinic",
+            credentials="MBBS, MRCP",
+            website="https://northgate.example.org/leila-haddad",
+            photo=image_file("leila.png"),
+        )
 
     page = page_of(client, expert)
     person = person_on(page)
@@ -63,7 +66,10 @@ def test_expert_page_is_a_person_matching_the_page(client):
         f"{person['jobTitle']} at {person['affiliation']['name']}"
     )
     assert person["url"] == absolute(expert.get_absolute_url())
-    assert person["image"] == absolute(expert.photo.url)  # the page shows renditions
+    # The largest rendition the page shows, never the original upload.
+    largest = page.select_one("img.portrait")["srcset"].split(", ")[-1].split(" ")[0]
+    assert person["image"] == absolute(largest)
+    assert "/media/renditions/" in person["image"]
     assert person["sameAs"] == [expert.website]
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from articles.demo.content import ARTICLES, FLAGSHIP
 from articles.models import Author
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 "locally, with DJANGO_DEBUG=1."
             )
         lines = [
-            f"Demo logins for {options['site_url'].rstrip('/')}/admin/ "
+            f"Demo logins for {options['site_url'].rstrip('/')}{reverse('admin:index')} "
             "(new passwords every run):"
         ]
         with transaction.atomic():

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from cms import images
@@ -6,14 +5,11 @@ from cms import images
 
 class Command(BaseCommand):
     help = (
-        "Create any missing responsive renditions of stored images (those uploaded "
-        "before renditions existed, or after a new preset). Existing files are kept."
+        "Make every missing responsive rendition of stored images now, without the "
+        "worker (after a new preset, restoring media, or a queue that was lost), and "
+        "record them as ready. Existing files are kept."
     )
 
     def handle(self, *args, **options):
-        made = 0
-        for label, field_name, _ in images.registered_fields():
-            model = apps.get_model(label)
-            for instance in model.objects.exclude(**{field_name: ""}).iterator():
-                made += images.generate_for_instance(instance)
+        made = images.make_all_ready()
         self.stdout.write(f"{made} renditions created.")

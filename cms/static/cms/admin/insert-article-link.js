@@ -11,9 +11,11 @@
   const body = () => document.querySelector("textarea#id_body");
 
   function autocompleteUrl() {
-    // Any admin autocomplete widget on the page knows the endpoint's address.
+    // Any admin autocomplete widget on the page knows the endpoint's address; else it is
+    // under the admin's home, which the header links to (DJANGO_ADMIN_URL moves both).
     const widget = document.querySelector("[data-ajax--url]");
-    return widget ? widget.getAttribute("data-ajax--url") : "/admin/autocomplete/";
+    if (widget) return widget.getAttribute("data-ajax--url");
+    return new URL("autocomplete/", document.querySelector("#site-name a").href).pathname;
   }
 
   function insert(id) {
