@@ -19,8 +19,10 @@ import html
 import re
 import secrets
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate
 
 import markdown
 import nh3
@@ -175,11 +177,15 @@ def render(text: str) -> Rendered:
     the same text (the field's validator, link and reference checks, the model's save)
     renders it once: recent results are kept by text (``render.cache_clear()``).
     Text longer than a field may hold (``cms.limits``) is not parsed but shown as
-    typed, so checking it costs no more than reading it.
+    typed, so checking it costs no more than reading it; so is any text when the
+    stack is too nearly full to parse it.
     """
     if size_problem(text or ""):
         return _as_typed(text)
-    rendered = _render(text or "")
+    try:
+        rendered = _render(text or "")
+    except RecursionError:  # bounded.py needs 200 frames: called from deep already
+        return _as_typed(text)
     return replace(rendered, toc=[dict(entry) for entry in rendered.toc])
 
 
@@ -257,6 +263,7 @@ def reference_problems(text: str, *, allowed: tuple[str, ...]) -> list[str]:
     rendered = render(text).html
     in_code = set(stray_references("".join(CODE.findall(rendered))))
     problems = []
+    line_of = _lines_of_references(text)
     for literal in dict.fromkeys(stray_references(rendered)):
         match = REFERENCE_LIKE.match(literal)
         kind = match["kind"]
@@ -271,7 +278,8 @@ def reference_problems(text: str, *, allowed: tuple[str, ...]) -> list[str]:
             why = "must be on a line of its own, with nothing else on the line"
         else:
             why = f"is not written as a reference: use {REFERENCE_FORMS[kind]}"
-        problems.append(f"{_line_of(text, literal)}“{literal}” {why}.")
+        line = line_of.get(literal) or _line_of(text, literal)
+        problems.append(f"{line}“{literal}” {why}.")
     placed = {m["kind"] for m in ANY_MARKER.finditer(rendered)}
     problems += [
         f"{_line_of(text, f'[[{kind}:')}“[[{kind}:…]]” {_not_taken(allowed)}."
@@ -289,6 +297,17 @@ def _not_taken(allowed: tuple[str, ...]) -> str:
     if not allowed:
         return "does not work here: references work only in an article's body"
     return f"does not work here: this text takes only {_kinds(allowed)}"
+
+
+def _lines_of_references(text: str) -> dict[str, str]:
+    """ "Line N: " for each reference-like literal, by where it is first typed: one
+    pass, where ``_line_of`` reads the text once per literal."""
+    starts = list(accumulate(map(len, text.splitlines(keepends=True)), initial=0))
+    found: dict[str, str] = {}
+    for m in REFERENCE_LIKE.finditer(text):
+        if m[0] not in found:
+            found[m[0]] = f"Line {bisect_right(starts, m.start())}: "
+    return found
 
 
 def _line_of(text: str, literal: str) -> str:

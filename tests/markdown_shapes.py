@@ -87,6 +87,10 @@ SHAPES = {
     "fences": lambda size: _filled("```\n", size),
     "table rows": lambda size: "|a|b|\n|-|-|\n" + _filled("|x|y|\n", size - 12),
     "table columns": lambda size: "|" + _filled("a|", size - 1),
+    # References, each different, that do not work.
+    "references mistyped": _lines(lambda n: f"[[kind:{n}]]\n"),
+    "references misplaced": _lines(lambda n: f"See [[quote:{n}]] here.\n"),
+    "mentions": _lines(lambda n: f"Ask [[expert:e{n}]] and [[article:{n}|this]].\n"),
     # Long text.
     "a line without spaces": lambda size: _filled("a", size),
     "prose": lambda size: _filled(PROSE + "\n\n", size),
