@@ -128,10 +128,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # A PostgreSQL that hangs costs a request 5 s, not the OS's TCP timeout (a
-    # ?connect_timeout= in DATABASE_URL wins).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite ignores the extra columns of a covering index that PostgreSQL reads alone.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -156,6 +152,11 @@ if DATABASE_REPLICA_URL:
     )
 # After a write, that browser reads from the primary this long (more than replicas lag).
 CMS_REPLICA_PIN_SECONDS = int(os.environ.get("CMS_REPLICA_PIN_SECONDS", "10"))
+# A PostgreSQL (primary or replica) that hangs costs a request 5 s, not the system's
+# TCP timeout; a ?connect_timeout= in the URL wins.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Cache: local memory unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -224,6 +224,10 @@ print(json.dumps({
         for key in ("ENGINE", "NAME", "HOST", "CONN_MAX_AGE")
     },
     "REPLICA_MIRRORS": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
+    "CONNECT_TIMEOUTS": {
+        alias: database.get("OPTIONS", {}).get("connect_timeout")
+        for alias, database in settings.DATABASES.items()
+    },
     "ROUTERS": settings.DATABASE_ROUTERS,
     "MIDDLEWARE": settings.MIDDLEWARE,
 }))
@@ -253,6 +257,9 @@ def test_database_replica_url_adds_a_replica_read_by_the_router():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     middleware = loaded["MIDDLEWARE"]
+
+    # A server that hangs costs a request seconds, not the system's TCP timeout.
+    assert loaded["CONNECT_TIMEOUTS"] == {"default": 5, "replica": 5}
 
     assert loaded["ALIASES"] == ["default", "replica"]
     assert loaded["REPLICA"] == {
