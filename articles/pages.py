@@ -1,7 +1,8 @@
 """Article pages rendered once and kept until something they show changes.
 
 A public article request reads the article with its ``ArticlePage`` (one query) and puts
-the stored HTML in the site's frame. The first request after a change renders the page
+the stored HTML in the site's frame; the API's article answer is the page's stored
+``document``, rendered with it. The first request after a change renders the page
 from live data (``for_page``) and writes down what it showed (``PageDependency``). A
 change to any of those objects marks the page stale in the same transaction, and tells
 the page cache (``cms.pagecache``) once it commits; see ``register_handlers``.
@@ -55,13 +56,17 @@ class _OriginRequest(HttpRequest):
         return "http"
 
 
+def at_origin(text: str, request) -> str:
+    """Stored text with this request's scheme and host in its full addresses."""
+    return text.replace(ORIGIN, f"{request.scheme}://{request.get_host()}")
+
+
 class Page:
     """A rendered article page, with this request's origin in its addresses."""
 
     def __init__(self, stored: ArticlePage, request):
-        origin = f"{request.scheme}://{request.get_host()}"
-        self.head = stored.head.replace(ORIGIN, origin)
-        self.body = stored.body.replace(ORIGIN, origin)
+        self.head = at_origin(stored.head, request)
+        self.body = at_origin(stored.body, request)
         self.tags = stored.tags.split()
 
 
@@ -80,6 +85,7 @@ _PUBLIC_PAGE = Prepared(
             "page__body",
             "page__tags",
             "page__valid_until",
+            "page__rendered_at",
         )
     ),
     now=NOW,
@@ -94,19 +100,70 @@ def public_article(section: str, slug: str) -> Article | None:
     row = _PUBLIC_PAGE.first(now=timezone.now(), section=section, slug=slug)
     if row is None:
         return None
-    pk, title, seo_title, generation, head, body, tags, valid_until = row
+    pk, title, seo_title, generation, head, body, tags, valid_until, rendered_at = row
     article = Article(pk=pk, title=title, seo_title=seo_title)
+    _attach(article, generation, valid_until, rendered_at, tags, head=head, body=body)
+    return article
+
+
+def _attach(article, generation, valid_until, rendered_at, tags, **stored) -> None:
+    """Give ``article`` the stored page read with it (or say it has none yet)."""
     if generation is None:
         Article.page.related.set_cached_value(article, None)  # known: none yet
     else:
         article.page = ArticlePage(
-            article_id=pk,
+            article_id=article.pk,
             generation=generation,
-            head=head,
-            body=body,
             tags=tags,
             valid_until=valid_until,
+            rendered_at=rendered_at,
+            **stored,
         )
+
+
+_DOCUMENT_FIELDS = (
+    "pk",
+    "page__generation",
+    "page__document",
+    "page__tags",
+    "page__valid_until",
+    "page__rendered_at",
+)
+# The API's lookups, by id and by address: the stored document, not the page's HTML.
+_DOCUMENT_BY_ID = Prepared(
+    Article,
+    lambda now, pk: (
+        Article.objects.published(now).filter(pk=pk).values_list(*_DOCUMENT_FIELDS)
+    ),
+    now=NOW,
+    pk=-7_777_777_777,
+)
+_DOCUMENT_AT = Prepared(
+    Article,
+    lambda now, section, slug: (
+        Article.objects.published(now)
+        .filter(category__slug=section, slug=slug)
+        .values_list(*_DOCUMENT_FIELDS)
+    ),
+    now=NOW,
+    section="\x1fsection",
+    slug="\x1fslug",
+)
+
+
+def public_document(*, pk: int | None = None, section: str = "", slug: str = ""):
+    """The published article by id or by address, with its stored API document if it
+    has one (one query), or None."""
+    now = timezone.now()
+    if pk is not None:
+        row = _DOCUMENT_BY_ID.first(now=now, pk=pk)
+    else:
+        row = _DOCUMENT_AT.first(now=now, section=section, slug=slug)
+    if row is None:
+        return None
+    pk, generation, document, tags, valid_until, rendered_at = row
+    article = Article(pk=pk)
+    _attach(article, generation, valid_until, rendered_at, tags, document=document)
     return article
 
 
@@ -115,24 +172,38 @@ def page_for(article: Article, request) -> Page:
 
     ``article`` comes from ``public_article``.
     """
+    return Page(_fresh(article), request)
+
+
+def document_for(article: Article) -> ArticlePage:
+    """The article's stored page with a current API document (``document``, with
+    ``ORIGIN`` in its addresses), rendered now if stale. ``article`` comes from
+    ``public_document``."""
+    return _fresh(article)
+
+
+def _fresh(article: Article) -> ArticlePage:
     stored = getattr(article, "page", None)
     if stored is None:
         # Made before the data is read, so that a change from now on bumps its
         # generation; if another request made it first, this one stores nothing.
         stored = ArticlePage(article_id=article.pk)
         ArticlePage.objects.bulk_create([stored], ignore_conflicts=True)
-        stored = _render(stored, new=True)
-    elif not stored.is_fresh:
-        stored = _render(stored)
-    return Page(stored, request)
+        return _render(stored, new=True)
+    if not stored.is_fresh:
+        return _render(stored)
+    return stored
 
 
 def _render(stored: ArticlePage, *, new: bool = False) -> ArticlePage:
-    """Render from live data and store it, unless a change came in meanwhile.
+    """Render the page and the API's document from live data and store them, unless
+    a change came in meanwhile.
 
     The generation is read before the data: a change committed after that bumps it,
     and the conditional update then stores nothing (the next request renders again).
     """
+    from .api.articles import document  # the API's module imports this one
+
     generation = stored.generation
     article = Article.objects.for_page().get(pk=stored.article_id)
     request = _OriginRequest()
@@ -143,6 +214,7 @@ def _render(stored: ArticlePage, *, new: bool = False) -> ArticlePage:
     stored.body = render_to_string(
         "articles/includes/article_body.html", context, request
     )
+    stored.document = document(request, article)
     shown = shows(article)
     stored.tags = " ".join(sorted({f"article:{article.pk}", *_as_tags(shown)}))
     stored.valid_until = changes_by_clock(article)
@@ -151,6 +223,7 @@ def _render(stored: ArticlePage, *, new: bool = False) -> ArticlePage:
         kept = ArticlePage.objects.filter(pk=stored.pk, generation=generation).update(
             head=stored.head,
             body=stored.body,
+            document=stored.document,
             tags=stored.tags,
             valid_until=stored.valid_until,
             rendered_at=stored.rendered_at,
@@ -248,7 +321,13 @@ def stale(kind: str, ids, *, own=()) -> None:
     showing = PageDependency.objects.filter(kind=kind, object_id__in=ids)
     ArticlePage.objects.filter(
         Q(pk__in=own) | Q(pk__in=showing.values("page_id"))
-    ).update(body="", head="", generation=F("generation") + 1)
+    ).update(
+        body="",
+        head="",
+        document="",
+        rendered_at=None,
+        generation=F("generation") + 1,
+    )
     pagecache.invalidate(*(f"{kind}:{pk}" for pk in ids | own))
 
 
@@ -334,12 +413,13 @@ def part_changed(sender, instance, **kwargs):
     """A list item, source, related link, byline or placed quote of an article."""
     stale("article", [], own=[instance.article_id])
     if isinstance(instance, ArticleAuthor):
-        pagecache.invalidate(f"list:author:{instance.author_id}")
+        pagecache.invalidate(f"list:author:{instance.author_id}", "authors")
     elif isinstance(instance, ArticleQuote):
         expert = Quote.objects.filter(pk=instance.quote_id).values("expert_id")
         pagecache.invalidate(
             *(f"list:expert:{row['expert_id']}" for row in expert),
             f"quote:{instance.quote_id}",
+            "quotes",
         )
 
 
@@ -354,7 +434,7 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     articles, tags = (pk_set, [instance.pk]) if reverse else ([instance.pk], pk_set)
     stale("article", [], own=articles)
-    pagecache.invalidate(*(f"list:tag:{pk}" for pk in tags or ()))
+    pagecache.invalidate("tags", *(f"list:tag:{pk}" for pk in tags or ()))
 
 
 def thing_changed(kind: str, *also: str):
@@ -373,10 +453,10 @@ def author_link_changed(sender, instance, **kwargs):
 
 HANDLERS = {
     Expert: thing_changed("expert", "experts"),
-    Quote: thing_changed("quote"),
+    Quote: thing_changed("quote", "quotes"),
     Author: thing_changed("author", "authors"),
     Category: thing_changed("section", pagecache.SITE_TAG),
-    Tag: thing_changed("tag"),
+    Tag: thing_changed("tag", "tags"),
     Callout: thing_changed("callout"),
     AuthorLink: author_link_changed,
     ListItem: part_changed,

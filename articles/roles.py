@@ -49,6 +49,10 @@ SITE_ADMIN = [
     *_crud("experts", "expert"),
     *_crud("experts", "quote"),
     "articles.view_article",
+    # Webhooks: the endpoints, and the delivery log (sending again needs
+    # change_webhookendpoint).
+    *_crud("cms", "webhookendpoint"),
+    "cms.view_webhookdelivery",
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}

@@ -1,21 +1,30 @@
 """User admin for site admins: logins get roles and a set-password email; no one but a
 superuser changes their own roles, every role change is listed, and a login locked out
-after wrong passwords can be unlocked."""
+after wrong passwords can be unlocked. Webhook endpoints, and the log of what was sent
+to them."""
+
+import json
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from . import roles
+from . import roles, webhooks
 from .accounts import send_set_password_email
-from .admin_forms import history_table
+from .admin_forms import FORMFIELD_OVERRIDES, history_table
+from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 User = get_user_model()
 
@@ -222,3 +231,146 @@ for _model, _admin in [
 ]:
     admin.site.unregister(_model)
     admin.site.register(_model, type(_admin.__name__, (SignInRecordAdmin, _admin), {}))
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Site admins register where article events are sent, and copy the secret."""
+
+    list_display = ["name", "url", "event_names", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    fields = ["name", "url", "events", "is_active", "secret"]
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "events":
+            return forms.MultipleChoiceField(
+                choices=WebhookEvent.choices,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="The events this address is sent (docs/api.md, “Webhooks”).",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Events")
+    def event_names(self, endpoint):
+        return ", ".join(endpoint.events) or "–"
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The record of what was sent where and how it went; written by the sender
+    alone. Whoever may change the endpoints may send a delivery again."""
+
+    list_display = [
+        "created_at",
+        "event",
+        "article",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_code",
+        "error",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event", "endpoint"]
+    list_select_related = ["endpoint"]
+    actions = ["send_again"]
+    readonly_fields = [
+        "send_again_button",
+        "endpoint",
+        "event",
+        "article",
+        "status",
+        "attempts",
+        "response_code",
+        "last_error",
+        "last_attempt_at",
+        "next_attempt_at",
+        "occurred_at",
+        "created_at",
+        "delivery_id",
+        "payload_json",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("cms.change_webhookendpoint")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_resend_permission(request):
+            fields = [name for name in fields if name != "send_again_button"]
+        return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and "_send_again" in request.POST:
+            return self.send_again_view(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def send_again_view(self, request, object_id):
+        """The change page's "Send again" button."""
+        delivery = self.get_object(request, unquote(object_id))
+        if delivery is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_resend_permission(request):
+            raise PermissionDenied
+        if not delivery.endpoint.is_active:
+            self.message_user(
+                request,
+                f"Not sent: {delivery.endpoint} is disabled. Enable it first.",
+                messages.ERROR,
+            )
+            return redirect(request.path)
+        sent = webhooks.send_again(delivery)
+        self.message_user(request, "Queued to be sent now.", messages.SUCCESS)
+        return redirect(reverse("admin:cms_webhookdelivery_change", args=[sent.pk]))
+
+    @admin.action(description="Send again now", permissions=["resend"])
+    def send_again(self, request, queryset):
+        deliveries = list(queryset.select_related("endpoint"))
+        sent = [d for d in deliveries if d.endpoint.is_active]
+        for delivery in sent:
+            webhooks.send_again(delivery)
+        skipped = len(deliveries) - len(sent)
+        self.message_user(
+            request,
+            f"Queued {len(sent)} deliveries to be sent now."
+            + (f" {skipped} to disabled endpoints were skipped." if skipped else ""),
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+    @admin.display(description="Send again")
+    def send_again_button(self, delivery):
+        # Inside the change page's form, which carries the CSRF token.
+        return format_html(
+            '<button type="submit" name="_send_again" value="1" class="button">'
+            "Send again now</button> "
+            '<span class="help">The same payload to {}, now.</span>',
+            delivery.endpoint,
+        )
+
+    @admin.display(description="Article")
+    def article(self, delivery):
+        title = delivery.payload.get("article", {}).get("title", "")
+        return f"{title} (#{delivery.article_id})"
+
+    @admin.display(description="Last error")
+    def error(self, delivery):
+        return Truncator(delivery.last_error).chars(80)
+
+    @admin.display(description="Delivery id (X-CMS-Delivery)")
+    def delivery_id(self, delivery):
+        return delivery.pk
+
+    @admin.display(description="Payload")
+    def payload_json(self, delivery):
+        return format_html(
+            "<pre>{}</pre>", json.dumps(delivery.payload, indent=2, ensure_ascii=False)
+        )

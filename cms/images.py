@@ -268,6 +268,19 @@ def picture_for(field_file, preset: str) -> Picture | None:
     )
 
 
+def renditions_of(field_file, preset: str) -> list[dict]:
+    """Every ready rendition (WebP, then the fallback format), smallest first; empty
+    until the worker has made them. For the API, which lists what ``<picture>`` uses."""
+    focal = ready_focal_point(field_file) if field_file else None
+    if focal is None:
+        return []
+    return [
+        {"url": file.url, "width": width, "height": height, "format": fmt.lower()}
+        for fmt in ("WEBP", fallback_format(field_file.name))
+        for width, height, file in renditions(field_file, preset, fmt, focal)
+    ]
+
+
 def large_url(field_file, preset: str) -> str:
     """The address to link for the full image: its largest rendition (the original
     until renditions are ready); "" without an image."""

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -118,14 +118,31 @@ def database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, tuple(errors))
 
 
+API_PREFIX = "/api/"
+
+
+def api_error(status: int, error: str, detail: str) -> JsonResponse:
+    """An error in the API's own shape (``cms.api.errors``), for answers made outside
+    the API's views: unknown addresses, a server error, the database down."""
+    body = {"status": status, "error": error, "detail": detail, "errors": []}
+    if request_id := current_request_id():
+        body["request_id"] = request_id
+    return JsonResponse(body, status=status)
+
+
 def service_unavailable(request) -> HttpResponse:
-    """The branded 503, rendered without the request context: no context processor
-    (so no query) runs. Never stored by a cache or CDN."""
-    html = render_to_string(
-        "503.html",
-        {"site_name": settings.CMS_SITE_NAME, "request_id": current_request_id()},
-    )
-    response = HttpResponse(html, status=503)
+    """The branded 503 (JSON for the API), rendered without the request context: no
+    context processor (so no query) runs. Never stored by a cache or CDN."""
+    if request.path.startswith(API_PREFIX):
+        response = api_error(
+            503, "unavailable", "The service is briefly unavailable: try again soon."
+        )
+    else:
+        html = render_to_string(
+            "503.html",
+            {"site_name": settings.CMS_SITE_NAME, "request_id": current_request_id()},
+        )
+        response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -60,6 +60,11 @@ NOT_STORED_CACHE_CONTROL = ("private", "no-store", "no-cache")
 VALIDATORS = {"etag", "last-modified"}
 # Headers that belong to one response, never replayed from a stored page.
 PER_REQUEST = {*VALIDATORS, REQUEST_ID_HEADER.lower()}
+# What a stored page may vary on: anonymous requests have no session cookie, the bytes
+# are the same for any encoding asked for, and the origin is part of the key.
+VARY_KEYED = {"cookie", "accept-encoding", "origin"}
+# Replayed on a 304 as well: a browser client checks the CORS headers of that too.
+NOT_MODIFIED_HEADERS = {"cache-control", "vary", "expires"}
 
 
 def tag_response(response, *tags: str):
@@ -315,6 +320,11 @@ class PageCache:
         scheme = environ.get("wsgi.url_scheme", "http")
         query = environ.get("QUERY_STRING", "")
         raw = f"{scheme}://{host}{environ.get('PATH_INFO', '')}?{query}"
+        # The API's CORS headers name the origin asked for (Vary: origin): each
+        # origin, and no origin, has answers of its own. No address holds a newline.
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None:
+            raw += f"\norigin={origin}"
         return "page:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
     def _valid_entry(self, key: str, clock: int) -> Entry | None:
@@ -427,9 +437,10 @@ class PageCache:
                 word in value.lower() for word in NOT_STORED_CACHE_CONTROL
             ):
                 return False
-            if lower == "vary" and {
-                part.strip().lower() for part in value.split(",")
-            } - {"cookie", "accept-encoding"}:
+            if (
+                lower == "vary"
+                and {part.strip().lower() for part in value.split(",")} - VARY_KEYED
+            ):
                 return False
         return True
 
@@ -485,7 +496,8 @@ class PageCache:
             kept = [
                 (name, value)
                 for name, value in entry.headers
-                if name.lower() in {"cache-control", "vary", "expires"}
+                if name.lower() in NOT_MODIFIED_HEADERS
+                or name.lower().startswith("access-control-")
             ]
             start_response("304 Not Modified", kept + validators)
             return [b""]

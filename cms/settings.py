@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "corsheaders",
+    "ninja",  # the API's docs page serves Swagger UI from our static files, no CDN
     "cms",
     "experts",
     "articles",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     # First, so that every response gets the policy headers (cms/security.py).
     "csp.middleware.CSPMiddleware",
     "cms.security.PermissionsPolicyMiddleware",
+    # Before anything that answers on its own (CommonMiddleware, whitenoise).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -239,6 +243,35 @@ CMS_CDN_SECONDS = int(os.environ.get("CMS_CDN_SECONDS", "60"))
 # A class with purge(urls), given the addresses of pages that changed (a CDN's API).
 CMS_PAGE_CACHE_PURGE = os.environ.get("CMS_PAGE_CACHE_PURGE", "")
 CMS_PAGE_CACHE_NEXT_CHANGE = "articles.pages.next_scheduled_change"
+
+# The read API (/api/v1/, cms/api/). Browsers on these origins may read it (GET only).
+CORS_ALLOWED_ORIGINS = env_list("CMS_API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "X-Request-ID",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
+CORS_PREFLIGHT_MAX_AGE = 86400
+# Requests per client address per minute to /api/ (0: no limit); over it, 429.
+CMS_API_RATE_LIMIT = int(os.environ.get("CMS_API_RATE_LIMIT", "600"))
+# Largest page a list may ask for (?limit=).
+CMS_API_MAX_LIMIT = 100
+
+# The public site's address (https://www.example.org): webhooks' payloads give full
+# URLs with it.
+CMS_SITE_URL = os.environ.get("CMS_SITE_URL", "").rstrip("/")
+# Webhooks (cms/webhooks.py): seconds to wait for an endpoint, attempts in all, and
+# the wait after a first failed attempt (each later wait is 4 times as long).
+CMS_WEBHOOK_TIMEOUT = float(os.environ.get("CMS_WEBHOOK_TIMEOUT", "5"))
+CMS_WEBHOOK_ATTEMPTS = int(os.environ.get("CMS_WEBHOOK_ATTEMPTS", "6"))
+CMS_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("CMS_WEBHOOK_BACKOFF_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, SectionSitemap
 from experts.sitemaps import ExpertSitemap
 
-from . import accounts
+from . import accounts, api
 from .media import media
 from .pagecache import cached_page
 from .views import favicon, health, health_live, markdownx_urls, robots_txt
@@ -23,6 +23,8 @@ sitemaps = {
 # Sitemaps list every published article (with its dates), author and expert.
 sitemap_page = cached_page("articles", "content", "authors", "experts")
 
+handler400 = "cms.views.bad_request"
+handler404 = "cms.views.page_not_found"
 handler500 = "cms.views.server_error"
 
 # The admin's address is DJANGO_ADMIN_URL ("admin/" unless set).
@@ -50,6 +52,7 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("markdownx/", include(markdownx_urls)),
+    path("api/v1/", api.urls()),
     path("health/", health, name="health"),
     path("health/ready", health, name="health_ready"),
     path("health/live", health_live, name="health_live"),

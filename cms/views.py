@@ -15,12 +15,15 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.module_loading import import_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
 from .middleware import (
+    API_PREFIX,
     RETRY_AFTER_SECONDS,
+    api_error,
     current_request_id,
     database_unavailable,
     service_unavailable,
@@ -82,6 +85,20 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def bad_request(request, exception):
+    """Django's 400 page; under the API, a JSON error like the API's own."""
+    if request.path.startswith(API_PREFIX):
+        return api_error(400, "bad_request", str(exception) or "Bad request.")
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    """The site's 404 page; under the API, a JSON error like the API's own."""
+    if request.path.startswith(API_PREFIX):
+        return api_error(404, "not_found", "No such address in the API.")
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """The 500 page, rendered without the request context: no context processor (and so
     no database query) can fail while the site is already failing. It shows the request
@@ -89,6 +106,8 @@ def server_error(request):
     middleware, say) gets the 503 instead."""
     if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
+    if request.path.startswith(API_PREFIX):
+        return api_error(500, "server_error", "Something went wrong on our side.")
     html = render_to_string(
         "500.html",
         {"site_name": settings.CMS_SITE_NAME, "request_id": current_request_id()},

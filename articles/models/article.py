@@ -158,6 +158,14 @@ class ArticleQuerySet(
     def tagged(self, tag: Tag) -> "ArticleQuerySet":
         return self.filter(tags=tag)
 
+    def featuring(self, expert) -> "ArticleQuerySet":
+        """Articles quoting the expert (a quote not withdrawn) or reviewed by them,
+        as the expert's page lists them."""
+        quoted = ArticleQuote.objects.shown().filter(
+            article=OuterRef("pk"), quote__expert=expert
+        )
+        return self.filter(Q(Exists(quoted)) | Q(reviewed_by=expert))
+
     def linking_to(self, targets) -> "ArticleQuerySet":
         """Articles whose body ([[article:…]]) or curated related links link to any of
         ``targets`` (articles or ids), the targets themselves left out."""
@@ -560,9 +568,10 @@ class Article(MedicalReviewMixin, models.Model):
         """(x, y) in percent: where thumbnails of the hero are centred."""
         return self.hero_focal_x, self.hero_focal_y
 
-    def is_published(self) -> bool:
-        """Same rule as ArticleQuerySet.published(), for one article."""
-        now = timezone.now()
+    def is_published(self, now=None) -> bool:
+        """Same rule as ArticleQuerySet.published(), for one article, at ``now`` (a
+        datetime; the present when None)."""
+        now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -373,6 +373,15 @@ def test_ensure_demo_editor_refuses_without_debug(db, settings):
     assert not get_user_model().objects.filter(username__in=DEMO_USERNAMES).exists()
 
 
+def test_ensure_demo_editor_points_at_the_api_docs(db, settings, client):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("ensure_demo_editor", "--site-url", "http://testserver", stdout=out)
+
+    address = re.search(r"content API and its docs: (\S+)", out.getvalue())[1]
+    assert client.get(address).status_code == 200
+
+
 def test_ensure_demo_editor_prints_a_working_login_per_role(db, settings):
     logins = demo_logins(settings)
 

@@ -59,6 +59,8 @@ SITE_ADMIN = {
     *crud("experts", "expert"),
     *crud("experts", "quote"),
     "articles.view_article",
+    *crud("cms", "webhookendpoint"),
+    "cms.view_webhookdelivery",
 }
 EXPECTED = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}
 

@@ -89,3 +89,18 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture
+def person(browser):
+    """Opens a page in a browser context of its own: another person, with their own
+    cookies and storage. Every context is closed after the test."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context(viewport={"width": 1280, "height": 900}))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

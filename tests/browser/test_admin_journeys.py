@@ -42,21 +42,6 @@ STALE = re.compile(
 SERVER_ERROR = re.compile(r'HTTP/1\.[01]" 5\d\d |Traceback|Internal Server Error')
 
 
-@pytest.fixture
-def person(browser):
-    """Opens a page in a browser context of its own: another person, with their own
-    cookies and storage. Every context is closed after the test."""
-    contexts = []
-
-    def open_page():
-        contexts.append(browser.new_context(viewport={"width": 1280, "height": 900}))
-        return contexts[-1].new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def accept_dialogs(page):
     """Leaving a form with edits asks first (beforeunload): this person says yes."""
     page.on("dialog", lambda dialog: dialog.accept())

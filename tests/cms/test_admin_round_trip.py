@@ -8,7 +8,7 @@ read-only page, never an error.
 
 import traceback
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from reversion.models import Revision, Version
 
 from articles.models import Article, ArticleQuote, Category, ListItem, Tag
 from articles.roles import ROLES
+from cms.models import WebhookDelivery, WebhookEndpoint
 from experts.models import Expert
 from tests.factories import (
     ArticleFactory,
@@ -48,8 +49,13 @@ ROLE_PARAMS = [
 ]
 
 # Admins with no change view for anyone: their change page must be read-only.
-# django-tasks-db's task results are a record of what the worker did.
-READ_ONLY_ADMINS = {"articles.ExternalLink", "django_tasks_database.DBTaskResult"}
+# django-tasks-db's task results are a record of what the worker did, and the
+# webhooks' delivery log of what the sender did (cms/webhooks.py).
+READ_ONLY_ADMINS = {
+    "articles.ExternalLink",
+    "django_tasks_database.DBTaskResult",
+    "cms.WebhookDelivery",
+}
 # django-axes' records of sign-in attempts (cms/admin.py).
 SIGN_IN_RECORDS = {"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
 READ_ONLY_ADMINS |= SIGN_IN_RECORDS
@@ -108,6 +114,11 @@ def logins(demo):
     both.groups.add(*Group.objects.filter(name__in=["Writer", "Editor"]))
 
     writers_draft(users["Writer"])
+    WebhookEndpoint.objects.get_or_create(
+        name="Newsletter",
+        url="https://hooks.example.org/cms",
+        events=["article.published", "article.deleted"],
+    )
     return users
 
 
@@ -542,6 +553,21 @@ def queued_task():
     )
 
 
+def webhook_delivery():
+    """A delivery that failed, as the sender leaves it."""
+    return WebhookDelivery.objects.create(
+        endpoint=WebhookEndpoint.objects.get(name="Newsletter"),
+        event="article.published",
+        article_id=1,
+        occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        payload={"id": "6f1c2a1e", "article": {"id": 1, "title": "Colic"}},
+        status=WebhookDelivery.Status.FAILED,
+        attempts=6,
+        response_code=500,
+        last_error="HTTP 500 Internal Server Error",
+    )
+
+
 @pytest.mark.parametrize("role", ROLE_PARAMS)
 @pytest.mark.parametrize("label", admin_params(sorted(READ_ONLY_ADMINS)))
 def test_admin_without_change_view_shows_a_read_only_page(client, logins, label, role):
@@ -549,6 +575,7 @@ def test_admin_without_change_view_shows_a_read_only_page(client, logins, label,
     read_only_examples = {
         "articles.ExternalLink": ExternalLinkFactory,
         "django_tasks_database.DBTaskResult": queued_task,
+        "cms.WebhookDelivery": webhook_delivery,
     } | {
         label: partial(
             registered()[label].model.objects.create,

@@ -102,6 +102,13 @@ def content():
             "category_slug": article.category.slug,
             "slug": article.slug,
         },
+        "api:article": {"pk": article.pk},
+        "api:article_at": {"section": article.category.slug, "slug": article.slug},
+        "api:section": {"slug": article.category.slug},
+        "api:tag": {"slug": tag.slug},
+        "api:author": {"slug": author.slug},
+        "api:expert": {"slug": placed.quote.expert.slug},
+        "api:quote": {"pk": placed.quote_id},
     }
 
 
@@ -117,7 +124,13 @@ def test_every_public_address_has_the_policies(client, content):
         seen[name] = response.status_code
 
     # The real pages, not only their refusals.
-    for name in ["articles:home", "articles:detail", "articles:share_preview"]:
+    for name in [
+        "articles:home",
+        "articles:detail",
+        "articles:share_preview",
+        "api:article",
+        "api:quote",
+    ]:
         assert seen[name] == 200, name
     assert {"experts:detail", "articles:feed_rss", "sitemaps"} <= set(seen)
 
