@@ -49,7 +49,9 @@ class Command(BaseCommand):
                 lines.append(f"  {role}: {purpose}")
                 lines += self._ensure(username, role)
         site = options["site_url"].rstrip("/")
-        lines.append(f"The content API and its docs: {site}{reverse('api:openapi-view')}")
+        lines.append(
+            f"The content API and its docs: {site}{reverse('api:openapi-view')}"
+        )
         self.stdout.write("\n".join(lines))
 
     def _ensure(self, username: str, role: str) -> list[str]:
