@@ -3,6 +3,7 @@
 from django.http import Http404
 from ninja import Schema
 from ninja.errors import HttpError, ValidationError
+from pydantic import Field
 
 
 class ParameterError(Schema):
@@ -16,6 +17,9 @@ class Error(Schema):
     error: str
     detail: str
     errors: list[ParameterError] = []
+    request_id: str | None = Field(
+        None, description="On a 500 or 503: quote it when reporting the problem."
+    )
 
 
 class BadParameter(HttpError):
@@ -30,8 +34,9 @@ class BadParameter(HttpError):
 
 CODES = {400: "bad_parameter", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
 
-# Every operation may answer these besides its own 200.
-ERRORS = {400: Error, 404: Error, 422: Error, 429: Error}
+# Every operation may answer these besides its own 200 (503: the database is briefly
+# out of reach, with Retry-After; cms.middleware answers it).
+ERRORS = {400: Error, 404: Error, 422: Error, 429: Error, 503: Error}
 
 
 # Ids are 64-bit: a larger number names nothing (and no database takes it).

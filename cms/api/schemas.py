@@ -9,6 +9,7 @@ pages.
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from ninja import Schema
 from pydantic import Field
@@ -97,5 +98,5 @@ def articles_url(request, name: str, slug: str) -> str:
 
 
 class Paging(Schema):
-    limit: int = Field(50, ge=1, le=100)
+    limit: int = Field(50, ge=1, le=settings.CMS_API_MAX_LIMIT)
     cursor: str | None = Field(None, max_length=200)
