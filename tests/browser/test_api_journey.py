@@ -10,6 +10,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from cms.webhooks import SIGNATURE_HEADER, verify_signature
 
@@ -71,7 +72,7 @@ def test_a_change_in_the_admin_reaches_the_api_and_the_webhook(site, person, rec
     admin.check("input[name=events][value='article.updated']")
     secret = admin.input_value("#id_secret")
     admin.click(SAVE_AND_CONTINUE)
-    assert admin.locator(".messagelist .success").count() == 1
+    expect(admin.locator(".messagelist .success")).to_have_count(1)
 
     # The front end reads the article: its images come with their renditions, and
     # the second read is the page cache's, revalidated with its ETag.
@@ -92,7 +93,7 @@ def test_a_change_in_the_admin_reaches_the_api_and_the_webhook(site, person, rec
     original = editor.input_value("#id_standfirst")
     editor.fill("#id_standfirst", "Rewritten for the API journey. " + original)
     editor.click(SAVE_AND_CONTINUE)
-    assert editor.locator(".messagelist .success").count() == 1
+    expect(editor.locator(".messagelist .success")).to_have_count(1)
 
     try:
         # The front end's next read has it, whatever it held.
@@ -110,7 +111,7 @@ def test_a_change_in_the_admin_reaches_the_api_and_the_webhook(site, person, rec
 
         # The delivery log says so.
         admin.goto(f"{site.url}/admin/cms/webhookdelivery/")
-        assert "Delivered" in admin.locator("#result_list").inner_text()
+        expect(admin.locator("#result_list")).to_contain_text("Delivered")
     finally:
         # Put back as an editor's save does: pages and stored answers follow.
         site.shell(
