@@ -166,6 +166,9 @@ def test_a_change_made_while_redis_is_out_never_shows_an_old_page_later(
         reverse("articles:home"),
         article.get_absolute_url(),
         article.category.get_absolute_url(),
+        # The API's answers go through the same cache and invalidation.
+        reverse("api:articles"),
+        reverse("api:article", kwargs={"pk": article.pk}),
     ]
     for path in paths:
         assert "Before the outage" in stored(server, path).text
