@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -221,6 +222,12 @@ class SignInRecordAdmin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def response_action(self, request, queryset):
+        """django-axes' "Clean up expired attempts" reads the time of a sign-in
+        attempt from the request, which only a sign-in has (a 500 otherwise)."""
+        request.axes_attempt_time = timezone.now()
+        return super().response_action(request, queryset)
 
 
 # django-axes registers these first (it comes earlier in INSTALLED_APPS).
