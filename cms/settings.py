@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "cms.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware: an old address is answered before a slash is added.
+    "articles.addresses.OldAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +163,13 @@ CMS_REPLICA_PIN_SECONDS = int(os.environ.get("CMS_REPLICA_PIN_SECONDS", "10"))
 for _database in DATABASES.values():
     if _database["ENGINE"].endswith("postgresql"):
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # SQLite in write-ahead mode: the site and the worker read while an editor or an
+    # import writes, and a commit is not a sync of the whole file (NORMAL is safe
+    # with WAL: a power cut may lose the last commits, never corrupt the file).
+    if _database["ENGINE"].endswith("sqlite3"):
+        _database.setdefault("OPTIONS", {}).setdefault(
+            "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        )
 
 # Cache: local memory unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -179,9 +179,12 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client
 from articles.models import Category
+from django.db import connection
 
 primary_file, replica_file = sys.argv[1], sys.argv[2]
 call_command("migrate", verbosity=0)
+with connection.cursor() as cursor:  # write-ahead log into the file, so it is whole
+    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 shutil.copy(primary_file, replica_file)  # the replica, as of now
 Category.objects.create(name="Sleep", slug="sleep")  # not replicated yet
 
