@@ -108,9 +108,32 @@ def _tag_key(tag: str) -> str:
 
 def invalidate(*tags: str) -> None:
     """Clear every stored page showing any of ``tags``, once the transaction commits
-    (at once outside one); nothing if it rolls back."""
-    if tags:
+    (at once outside one); nothing if it rolls back. Inside ``invalidating_once``,
+    when it ends."""
+    if tags and _gathered is not None:
+        _gathered.update(tags)
+    elif tags:
         transaction.on_commit(lambda: bump(set(tags)))
+
+
+# The tags an ``invalidating_once`` block has gathered so far (None outside one).
+_gathered: set[str] | None = None
+
+
+@contextmanager
+def invalidating_once():
+    """Thousands of writes in a row (an import) clear the pages they touch in one
+    bump at the end, however it ends, rather than one bump per transaction."""
+    global _gathered
+    outer, _gathered = _gathered, set()
+    try:
+        yield
+    finally:
+        tags, _gathered = _gathered, outer
+        if outer is not None:
+            outer.update(tags)
+        elif tags:
+            bump(tags)
 
 
 # Tags whose new count this process could not record, the store being unreachable.
