@@ -84,14 +84,18 @@ def target_of(path: str) -> Target:
     """Where a path of this site leads (old addresses of an article included)."""
     from django.apps import apps
 
-    from .models import ArticlePath
+    from .models import ArticlePath, OldAddress
 
     if path.startswith((settings.MEDIA_URL, settings.STATIC_URL)):
         return Target(is_page=True)  # a file: served by storage, not by a view
     try:
         match = resolve(path)
     except Resolver404:
-        return Target()
+        # An address from before the move (a WordPress permalink) leads on.
+        old = OldAddress.objects.leading(path)
+        if old is None:
+            return Target()
+        return Target(article_id=old.article_id, is_page=bool(old.category_id))
     if match.view_name == "articles:detail":
         found = ArticlePath.objects.filter(
             category_slug=match.kwargs["category_slug"], slug=match.kwargs["slug"]
@@ -226,3 +230,66 @@ def _line_of(text: str, url: str) -> str:
         if url in line:
             return f"Line {number}: "
     return ""
+
+
+# WordPress's plain addresses: /?p=12 (a post), /?page_id=3, /?cat=4 (a category).
+OLD_QUERY_KEYS = ("p", "page_id", "cat")
+
+
+class OldAddressMiddleware:
+    """Addresses the site had before it moved here (``OldAddress``, recorded by an
+    import) redirect permanently to where their article or section is now, or say
+    it is gone (410). Asked only where the site has nothing: a 404 on a reader's
+    GET, or the home page asked with WordPress's ``?p=``; it sits after
+    CommonMiddleware so it answers before a slash is appended."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            if request.path == "/" and (key := _old_query(request)):
+                if answer := _old_address_answer(request, key):
+                    return answer
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(_not_old_addresses())
+        ):
+            return _old_address_answer(request, request.path) or response
+        return response
+
+
+def _not_old_addresses() -> tuple[str, ...]:
+    """Paths that are never an old address: files, the API and the admin."""
+    return (settings.MEDIA_URL, settings.STATIC_URL, "/api/", f"/{settings.ADMIN_URL}")
+
+
+def _old_query(request) -> str | None:
+    for key in OLD_QUERY_KEYS:
+        value = request.GET.get(key, "")
+        if value.isdigit():
+            return f"/?{key}={int(value)}"
+    return None
+
+
+def _old_address_answer(request, path: str):
+    from django.db import DatabaseError
+    from django.http import Http404, HttpResponsePermanentRedirect
+    from django.shortcuts import render as render_page
+
+    from .models import OldAddress
+
+    try:
+        found = OldAddress.objects.leading(path)
+    except DatabaseError:
+        return None  # the 404 (or the home page) stands while the database is away
+    if found is None:
+        return None
+    if target := found.target_url:
+        return HttpResponsePermanentRedirect(target)
+    if found.article_id is None:
+        return render_page(request, "410.html", status=410)
+    # Its article is not public now: not found, as any address of a draft.
+    raise Http404("No such article.")

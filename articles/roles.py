@@ -37,6 +37,7 @@ EDITOR = [
     *_crud("articles", "tag"),
     *_crud("articles", "callout", ("add", "change", "delete")),
     "articles.view_externallink",  # the link report; the checker writes the rows
+    *_crud("articles", "oldaddress"),  # redirects from before a move
     "experts.delete_quote",
     "experts.sign_off_quote",  # sign-off states are set by editors only
 ]

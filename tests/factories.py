@@ -18,6 +18,7 @@ from articles.models import (
     Category,
     ExternalLink,
     ListItem,
+    OldAddress,
     RelatedLink,
     Tag,
 )
@@ -225,3 +226,13 @@ class ExternalLinkFactory(factory.django.DjangoModelFactory):
     final_url = factory.LazyAttribute(lambda link: link.url)
     ok = True
     checked_at = factory.LazyFunction(timezone.now)
+
+
+class OldAddressFactory(factory.django.DjangoModelFactory):
+    """A WordPress permalink leading to a published article."""
+
+    class Meta:
+        model = OldAddress
+
+    path = factory.Sequence(lambda n: f"/2019/05/{n % 28 + 1:02d}/old-post-{n}/")
+    article = factory.SubFactory(ArticleFactory, published=True)

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..linkcheck import external_link_usage
-from ..models import ExternalLink
+from ..models import ExternalLink, OldAddress
 from ..models.references import broken_internal_links
 
 
@@ -116,3 +116,17 @@ class ExternalLinkAdmin(admin.ModelAdmin):
             .first(),
         }
         return TemplateResponse(request, "admin/articles/link_report.html", context)
+
+
+@admin.register(OldAddress)
+class OldAddressAdmin(admin.ModelAdmin):
+    """Addresses from before the move (an import records them; editors may add
+    more): each redirects to its article or section for good."""
+
+    list_display = ["path", "article", "category", "created_at"]
+    search_fields = ["path", "article__title", "category__name"]
+    autocomplete_fields = ["article", "category"]
+    fields = ["path", "article", "category"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "category")

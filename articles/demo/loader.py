@@ -20,6 +20,7 @@ from ..models import (
     Callout,
     Category,
     ListItem,
+    OldAddress,
     RelatedLink,
     Tag,
 )
@@ -38,6 +39,9 @@ from .content import (
     _quote_context,
 )
 from .images import HERO_SIZE, ITEM_SIZE, PORTRAIT_SIZE, image_alt, render_image
+
+# The flagship's addresses on the WordPress site the demo publisher moved from.
+OLD_ADDRESSES = ("/2019/05/03/newborn-rash/", "/?p=1042")
 
 # --- Loading -----------------------------------------------------------------------
 
@@ -342,6 +346,9 @@ def load_demo_content(*, reset: bool = False) -> dict:
     loaded = _Loaded(categories, tags, authors, experts, quotes, articles)
     for article, data in written:
         _write_parts(tally, article, data, loaded)
+    # Where the flagship lived on the site the demo publisher moved from: it redirects.
+    for path in OLD_ADDRESSES:
+        ensure(OldAddress, {"path": path}, {"article": articles[FLAGSHIP[1]]})
     return tally.as_dict()
 
 

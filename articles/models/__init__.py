@@ -7,6 +7,7 @@ from .article import (
 )
 from .blocks import ListItem, RelatedLink
 from .callouts import Callout
+from .imports import ImportedItem, OldAddress
 from .links import ExternalLink
 from .pages import ArticlePage, PageDependency
 from .paths import ArticlePath
@@ -30,7 +31,9 @@ __all__ = [
     "Callout",
     "Category",
     "ExternalLink",
+    "ImportedItem",
     "ListItem",
+    "OldAddress",
     "PageDependency",
     "RelatedLink",
     "Tag",

@@ -233,6 +233,7 @@ class Article(MedicalReviewMixin, models.Model):
     )
     slug = models.SlugField(
         max_length=200,
+        allow_unicode=True,
         help_text="The last part of the address. Must be unique within its section.",
     )
     standfirst = models.TextField(

@@ -70,8 +70,8 @@ class ArticlePath(models.Model):
     """
 
     # The unique constraint's index serves every lookup.
-    category_slug = models.SlugField(max_length=80, db_index=False)
-    slug = models.SlugField(max_length=200, db_index=False)
+    category_slug = models.SlugField(max_length=80, db_index=False, allow_unicode=True)
+    slug = models.SlugField(max_length=200, db_index=False, allow_unicode=True)
     article = models.ForeignKey(
         Article,
         null=True,

@@ -26,6 +26,7 @@ class Category(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
+        allow_unicode=True,
         validators=[validate_section_slug],
         help_text="The first part of every article address in this section: /<slug>/<article>/.",
     )
@@ -101,7 +102,10 @@ class Tag(models.Model):
         max_length=60, unique=True, help_text='A topic, such as "Skin".'
     )
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="Used in the tag's page address."
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text="Used in the tag's page address.",
     )
 
     class Meta:

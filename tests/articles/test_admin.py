@@ -15,6 +15,7 @@ from articles.models import (
     Category,
     ExternalLink,
     ListItem,
+    OldAddress,
     RelatedLink,
     Tag,
 )
@@ -25,6 +26,7 @@ from tests.factories import (
     CalloutFactory,
     CategoryFactory,
     ExternalLinkFactory,
+    OldAddressFactory,
     QuoteFactory,
     TagFactory,
     UserFactory,
@@ -40,6 +42,7 @@ FACTORIES = {
     Callout: CalloutFactory,
     Category: CategoryFactory,
     ExternalLink: ExternalLinkFactory,
+    OldAddress: OldAddressFactory,
     Tag: TagFactory,
 }
 

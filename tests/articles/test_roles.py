@@ -48,6 +48,7 @@ EDITOR = {
     *crud("articles", "tag"),
     *crud("articles", "callout", ("add", "change", "delete")),
     "articles.view_externallink",
+    *crud("articles", "oldaddress"),
     "experts.delete_quote",
     "experts.sign_off_quote",
 }

@@ -61,7 +61,7 @@ SIGN_IN_RECORDS = {"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLo
 READ_ONLY_ADMINS |= SIGN_IN_RECORDS
 # Admins whose change form has no plain text field to edit (only a unique name), so
 # only the unchanged save is tried.
-NO_SMALL_CHANGE = {"auth.Group", "articles.Tag"}
+NO_SMALL_CHANGE = {"auth.Group", "articles.Tag", "articles.OldAddress"}
 
 # What every save updates by design, on top of auto_now timestamps.
 BOOKKEEPING_FIELDS = {"articles.Article.version", "articles.Article.modified_by"}
