@@ -59,13 +59,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # The site under gunicorn, driven by wrk, uncached and cached; results in docs/performance.md.
-# Then the read API's list and detail, in-process uncached and under wrk cached (printed).
+# Then the read API's list and detail, in-process uncached and under wrk cached (printed),
+# and moving in: a 2,000-post WordPress export imported, then exported and imported (printed).
 # BENCH_SECONDS=5 for a quicker run, DATABASE_URL for PostgreSQL, WAGTAIL=1 to compare.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py $(if $(filter-out 0,$(WAGTAIL)),--wagtail)
 	$(BIN)/python bench/api_at_scale.py
+	$(BIN)/python bench/wordpress_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
