@@ -61,7 +61,7 @@ def fresh_database(env: dict, name: str, folder: Path) -> dict:
         env["DATABASE_URL"] = f"{base}/{db}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{folder / f'{name}.sqlite3'}"
-    env["MEDIA_ROOT"] = str(folder / f"media-{name}")
+    env["DJANGO_MEDIA_ROOT"] = str(folder / f"media-{name}")
     manage(env, "migrate", "--noinput", "-v0")
     return env
 

@@ -262,7 +262,7 @@ def test_an_article_in_several_categories_is_in_the_first_and_it_is_reported():
     assert article("Five signs your baby is teething").category.slug == "baby"
     assert (
         "post 103 “Five signs your baby is teething”: is in 2 categories; an article "
-        "has one section here, so it is in baby (also in: health)." in run.notes
+        "has one section here, so it is in baby (also in: health-section)." in run.notes
     )
 
 

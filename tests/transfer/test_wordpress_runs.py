@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, ImportedItem, OldAddress
 from articles.services import save_article
-from articles.transfer import wordpress
+from articles.transfer.wordpress import posts as wordpress_posts
 from bench.wxr import write_wxr
 
 from .wordpress_helpers import (
@@ -21,7 +21,9 @@ from .wordpress_helpers import (
     database,
     import_wordpress,
     outcomes,
+    post,
     stored_files,
+    write_export,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,14 +191,14 @@ def test_a_dry_run_of_a_newer_export_leaves_the_update_to_the_real_run(tmp_path)
 def test_a_post_that_cannot_be_converted_is_reported_and_the_rest_imported(
     monkeypatch,
 ):
-    convert = wordpress.to_markdown
+    convert = wordpress_posts.to_markdown
 
     def choking(content, **kwargs):
         if "Do not pick at the flakes." in content:
             raise ValueError("the converter choked on this post")
         return convert(content, **kwargs)
 
-    monkeypatch.setattr(wordpress, "to_markdown", choking)
+    monkeypatch.setattr(wordpress_posts, "to_markdown", choking)
 
     run = import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS, fails=True)
 
@@ -209,13 +211,13 @@ def test_a_post_that_cannot_be_converted_is_reported_and_the_rest_imported(
     assert Article.objects.count() == 3
     assert not OldAddress.objects.filter(path="/2019/05/10/cradle-cap/").exists()
 
-    monkeypatch.setattr(wordpress, "to_markdown", convert)
+    monkeypatch.setattr(wordpress_posts, "to_markdown", convert)
     again = import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS)
     assert again.counts["articles"] == outcomes(imported=1, unchanged=3)
 
 
 def test_a_post_refused_while_saving_leaves_nothing_half_written(monkeypatch):
-    save = wordpress.save_article
+    save = wordpress_posts.save_article
 
     def refusing(article, **kwargs):
         saved = save(article, **kwargs)  # written, then refused: all rolled back
@@ -223,7 +225,7 @@ def test_a_post_refused_while_saving_leaves_nothing_half_written(monkeypatch):
             raise ValidationError({"body": ["A link leads nowhere."]})
         return saved
 
-    monkeypatch.setattr(wordpress, "save_article", refusing)
+    monkeypatch.setattr(wordpress_posts, "save_article", refusing)
 
     run = import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS, fails=True)
 
@@ -365,3 +367,29 @@ def test_the_media_folder_is_only_read(tmp_path):
     import_wordpress(DATA / "site-1.2.xml", "--media-dir", uploads)
 
     assert sorted(p.relative_to(uploads) for p in uploads.rglob("*")) == before
+
+
+def test_a_post_listed_twice_in_one_file_is_imported_once(tmp_path):
+    """Merged or hand-edited exports repeat items: the second copy is the same item."""
+    twice = post(900, "Bottle temperature", "<p>Test a drop on your wrist.</p>")
+    export = write_export(tmp_path / "twice.xml", twice, twice)
+
+    run = import_wordpress(export)
+
+    assert run.counts["articles"] == outcomes(imported=1)
+    assert Article.objects.filter(title="Bottle temperature").count() == 1
+
+
+def test_a_permalink_too_long_to_keep_is_left_out_and_the_post_imported(
+    tmp_path, client
+):
+    slug = "a" * 600
+    export = write_export(
+        tmp_path / "long.xml", post(901, "Long address", "<p>Text.</p>", slug=slug)
+    )
+
+    run = import_wordpress(export)
+
+    assert run.counts["articles"] == outcomes(imported=1)
+    assert client.get("/?p=901").status_code == 301
+    assert not OldAddress.objects.filter(path__contains=slug).exists()
