@@ -317,7 +317,7 @@ def test_an_interrupted_import_continues_when_run_again(tmp_path, settings):
             raise KeyboardInterrupt
         return save_article(*args, **kwargs)
 
-    with mock.patch("articles.transfer.restore.save_article", stop_at_second):
+    with mock.patch("articles.transfer.restore.articles.save_article", stop_at_second):
         stopped = import_content(one)
 
     assert stopped.interrupted
