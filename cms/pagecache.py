@@ -110,30 +110,31 @@ def invalidate(*tags: str) -> None:
     """Clear every stored page showing any of ``tags``, once the transaction commits
     (at once outside one); nothing if it rolls back. Inside ``invalidating_once``,
     when it ends."""
-    if tags and _gathered is not None:
-        _gathered.update(tags)
+    gathered = getattr(_gathering, "tags", None)
+    if tags and gathered is not None:
+        gathered.update(tags)
     elif tags:
         transaction.on_commit(lambda: bump(set(tags)))
 
 
-# The tags an ``invalidating_once`` block has gathered so far (None outside one).
-_gathered: set[str] | None = None
+# The tags an ``invalidating_once`` block of this thread has gathered so far.
+_gathering = threading.local()
 
 
 @contextmanager
 def invalidating_once():
     """Thousands of writes in a row (an import) clear the pages they touch in one
     bump at the end, however it ends, rather than one bump per transaction."""
-    global _gathered
-    outer, _gathered = _gathered, set()
+    outer = getattr(_gathering, "tags", None)
+    _gathering.tags = gathered = set()
     try:
         yield
     finally:
-        tags, _gathered = _gathered, outer
+        _gathering.tags = outer
         if outer is not None:
-            outer.update(tags)
-        elif tags:
-            bump(tags)
+            outer.update(gathered)
+        elif gathered:
+            bump(gathered)
 
 
 # Tags whose new count this process could not record, the store being unreachable.

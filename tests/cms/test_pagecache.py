@@ -470,3 +470,24 @@ def test_a_change_to_anything_the_flagship_shows_clears_its_stored_page(
     commit(obj.save)
     page = server.get(path)
     assert not page.hit and value in page.text
+
+
+def test_writes_inside_invalidating_once_clear_their_pages_once_at_the_end(
+    monkeypatch,
+):
+    """An import's thousands of transactions make one bump, with every tag, at the
+    end; even when it ends in an error."""
+    from cms import pagecache
+
+    bumps = []
+    monkeypatch.setattr(pagecache, "bump", lambda tags: bumps.append(set(tags)))
+
+    with pytest.raises(KeyboardInterrupt):
+        with pagecache.invalidating_once():
+            pagecache.invalidate("articles", "section:1")
+            with pagecache.invalidating_once():  # nested: the outer one bumps
+                pagecache.invalidate("tag:2")
+            assert bumps == []
+            raise KeyboardInterrupt
+
+    assert bumps == [{"articles", "section:1", "tag:2"}]

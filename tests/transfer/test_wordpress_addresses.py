@@ -110,6 +110,7 @@ def test_category_addresses_redirect_to_the_section_page(client):
         ("/category/baby/sleep/", "/sleep/"),
         ("/category/baby/sleep/naps/", "/naps/"),
         ("/category/health/", "/health-section/"),
+        ("/?cat=4", "/naps/"),  # WordPress's plain address of a category
     ):
         response = client.get(path)
         assert (response.status_code, response["Location"]) == (301, section), path

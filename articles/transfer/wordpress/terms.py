@@ -92,7 +92,7 @@ class TermsMixin:
         if section is None:
             slug = _section_slug(term.slug, self.report)
             if existing := Category.objects.filter(slug=slug).first():
-                self._category_address(chain, existing)
+                self._category_address(term, chain, existing)
                 self.sections[term.slug] = existing
                 return record.adopt(existing, f"section {term.slug}")
         fresh = section is None
@@ -103,17 +103,21 @@ class TermsMixin:
             section.parent = parent
         section.full_clean()
         section.save()
-        self._category_address(chain, section)
+        self._category_address(term, chain, section)
         record.save(section.pk, checksum)
         self.sections[term.slug] = section
         return "imported" if fresh else "updated"
 
     @staticmethod
-    def _category_address(chain: list[str], section: Category) -> None:
-        OldAddress.objects.update_or_create(
-            path=f"/category/{'/'.join(chain)}/",
-            defaults={"category": section, "article": None},
-        )
+    def _category_address(term: wxr.Term, chain: list[str], section: Category):
+        """The category's archive, ``/category/parent/child/``, and ``/?cat=ID``."""
+        paths = [f"/category/{'/'.join(chain)}/"]
+        if term.id is not None:
+            paths.append(f"/?cat={term.id}")
+        for path in paths:
+            OldAddress.objects.update_or_create(
+                path=path, defaults={"category": section, "article": None}
+            )
 
     def _chain(self, term: wxr.Term) -> list[str]:
         """The slugs from the top-level category down to ``term``."""
