@@ -137,6 +137,16 @@ def test_a_deleted_articles_old_address_is_gone(client):
     for path in ("/2019/05/10/cradle-cap/", "/?p=102"):
         assert client.get(path).status_code == 410, path
 
+    # Imported again, the post is an article again, and its addresses lead to it.
+    import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS)
+    again = article("Cradle cap: gentle care for a flaky scalp")
+    for path in ("/2019/05/10/cradle-cap/", "/?p=102"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (
+            301,
+            again.get_absolute_url(),
+        ), path
+
 
 def test_a_drafts_or_scheduled_articles_old_address_is_not_found(client):
     import_wordpress(DATA / "statuses.xml")

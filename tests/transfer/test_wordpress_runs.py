@@ -393,3 +393,16 @@ def test_a_permalink_too_long_to_keep_is_left_out_and_the_post_imported(
     assert run.counts["articles"] == outcomes(imported=1)
     assert client.get("/?p=901").status_code == 301
     assert not OldAddress.objects.filter(path__contains=slug).exists()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_import_leaves_commits_synchronous_again():
+    """The import's own commits do not wait for the disk; the connection's later
+    ones (an editor's save in the same process) do again."""
+    from django.db import connection
+
+    import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

@@ -37,14 +37,20 @@ class LinksMixin:
         return paths
 
     def _old_addresses(self, item: wxr.Item, article: Article, notes) -> None:
-        for path in sorted(self._post_paths(item)):
-            old, created = OldAddress.objects.get_or_create(
-                path=normalise_path(path), defaults={"article": article}
-            )
-            if not created and old.article_id != article.pk:
-                notes.append(
-                    f"its old address {path} leads to another imported article."
-                )
+        """Records the post's old addresses; one that was gone (its article deleted
+        here) is its again, and one leading to another article keeps leading there
+        and is noted."""
+        paths = sorted({normalise_path(path) for path in self._post_paths(item)})
+        OldAddress.objects.bulk_create(
+            [OldAddress(path=path, article=article) for path in paths],
+            ignore_conflicts=True,
+        )
+        OldAddress.objects.filter(
+            path__in=paths, article__isnull=True, category__isnull=True
+        ).update(article=article)
+        elsewhere = OldAddress.objects.filter(path__in=paths).exclude(article=article)
+        for path in elsewhere.values_list("path", flat=True):
+            notes.append(f"its old address {path} leads to another imported article.")
 
     def _linked_first(self, posts: list[wxr.Item]) -> list[wxr.Item]:
         """Posts in an order where those linked to come before those linking to them

@@ -54,20 +54,23 @@ class PostsMixin:
             image_url=self._image_url,
             attachment=self._gallery_image,
         )
-        # The words a reader sees, for a title or standfirst WordPress left empty:
-        # those before the "more" tag, where there is one.
-        opening, more, _ = item.content.partition("<!--more-->")
-        teaser = to_markdown(opening).markdown if more else converted.markdown
-        words = _plain(render(teaser).html)
+        article.body, waiting = self._relink(converted.markdown, article)
+        if waiting:
+            self.waiting.append(item.post_id)
+        words = ""
+        if not (_plain(item.title) and _plain(item.excerpt)):
+            # The words a reader sees, for a title or standfirst WordPress left
+            # empty: those before the "more" tag, where there is one (the body's
+            # render is the one its save uses).
+            opening, more, _ = item.content.partition("<!--more-->")
+            teaser = to_markdown(opening).markdown if more else article.body
+            words = _plain(render(teaser).html)
         title = self._title(item, words, notes)
         notes += converted.problems
         article.title = title
         article.category = section
         article.slug = self._free_slug(item, title, section, article, notes)
         article.standfirst = self._standfirst(item, words)
-        article.body, waiting = self._relink(converted.markdown, article)
-        if waiting:
-            self.waiting.append(item.post_id)
         article.is_featured = item.sticky
         status, published_at = self._state(item, notes)
         if fresh:
