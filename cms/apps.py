@@ -11,9 +11,16 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import roles, text
+        from . import images, roles, text
+        from .models import Image as LibraryImage
 
         roles.connect()
+        images.register(
+            LibraryImage,
+            "file",
+            presets=("hero", "card", "item", "portrait"),
+            focal_fields=("focal_x", "focal_y"),
+        )
         # Whoever opens an image, Pillow warns above our limit and refuses twice it.
         Image.MAX_IMAGE_PIXELS = settings.CMS_MAX_IMAGE_PIXELS
         text.clean_text_fields()

@@ -9,48 +9,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0001_role_changes'),
+        ("cms", "0001_role_changes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookEndpoint',
+            name="WebhookEndpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Who receives it, e.g. “Newsletter service”.', max_length=100)),
-                ('url', models.URLField(help_text='Where each event is sent, as a JSON POST. Redirects are not followed.', max_length=500, validators=[django.core.validators.URLValidator(message='Enter an address starting http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('secret', models.CharField(default=cms.models.new_webhook_secret, help_text="Copy it to the receiving end: it checks each delivery's X-CMS-Signature header with it. Made for you; replace it to rotate it.", max_length=200)),
-                ('events', models.JSONField(default=list, help_text='The events this address is sent.')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick to stop sending: deliveries not yet sent are not sent.', verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Who receives it, e.g. “Newsletter service”.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="Where each event is sent, as a JSON POST. Redirects are not followed.",
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter an address starting http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=cms.models.new_webhook_secret,
+                        help_text="Copy it to the receiving end: it checks each delivery's X-CMS-Signature header with it. Made for you; replace it to rotate it.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "events",
+                    models.JSONField(
+                        default=list, help_text="The events this address is sent."
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to stop sending: deliveries not yet sent are not sent.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('event', models.CharField(choices=[('article.published', 'Article published (readers can see it)'), ('article.updated', 'Published article saved'), ('article.unpublished', 'Article unpublished or expired'), ('article.deleted', 'Published article deleted')], max_length=40)),
-                ('article_id', models.PositiveBigIntegerField()),
-                ('occurred_at', models.DateTimeField(help_text="When the event happened (the payload's created_at).")),
-                ('payload', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, help_text='When it is tried next; empty while it is being sent and once done.', null=True)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('response_code', models.PositiveSmallIntegerField(blank=True, help_text='The HTTP status of the last answer; empty when none came.', null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='cms.webhookendpoint')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            (
+                                "article.published",
+                                "Article published (readers can see it)",
+                            ),
+                            ("article.updated", "Published article saved"),
+                            ("article.unpublished", "Article unpublished or expired"),
+                            ("article.deleted", "Published article deleted"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("article_id", models.PositiveBigIntegerField()),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        help_text="When the event happened (the payload's created_at)."
+                    ),
+                ),
+                ("payload", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When it is tried next; empty while it is being sent and once done.",
+                        null=True,
+                    ),
+                ),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "response_code",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The HTTP status of the last answer; empty when none came.",
+                        null=True,
+                    ),
+                ),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="cms.webhookendpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', 'pk'],
-                'indexes': [models.Index(fields=['article_id', 'event', 'occurred_at'], name='webhook_delivery_event_idx')],
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["article_id", "event", "occurred_at"],
+                        name="webhook_delivery_event_idx",
+                    )
+                ],
             },
         ),
     ]

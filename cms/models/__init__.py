@@ -1,5 +1,5 @@
-"""Site-wide records that belong to no one app: who changed whose roles, and where
-webhooks go."""
+"""Site-wide records that belong to no one app: who changed whose roles, where
+webhooks go, and the image library both apps pick from."""
 
 import secrets
 import uuid
@@ -170,3 +170,6 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.endpoint}"
+
+
+from .images import Image, ImageTag  # noqa: E402, F401  (the library)
