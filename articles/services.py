@@ -229,6 +229,15 @@ def step_refusals(
             refusal := quote_refusal(quotes, override=step.override_quote_approval)
         ):
             refusals.append(refusal)
+        if step.publish_at and step.publish_at <= now:
+            refusals.append(
+                Refusal(
+                    "publish_at",
+                    "This time has passed: leave it empty to publish now, or choose "
+                    "a later one.",
+                    "The publication time chosen has passed: choose a later one.",
+                )
+            )
         published_at = publication_time(article, step.publish_at, now)
         if refusal := expiry_refusal(article.expires_at, published_at, now):
             refusals.append(refusal)
@@ -377,6 +386,40 @@ def _record_step(article: Article, step: Step, *, by, from_status: str) -> None:
         comment=" ".join(part for part in (note, step.comment.strip()) if part),
         publish_at=article.published_at if step.to_status == Status.PUBLISHED else None,
     )
+
+
+@transaction.atomic
+def article_reschedule(
+    *, article: Article, by, publish_at: datetime, edit_version: int | None = None
+) -> Article:
+    """Move a scheduled article to another time (the calendar's "Move"), with the
+    rules of scheduling it from its form.
+
+    Raises PermissionDenied for someone who may not schedule, and ValidationError when
+    it is no longer scheduled, someone saved it after ``edit_version``, or the time
+    breaks a rule of publishing (passed, not before its expiry…).
+    """
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not can_transition(by, locked, Status.PUBLISHED):
+        raise PermissionDenied(
+            "You do not have permission to schedule articles: ask an editor."
+        )
+    if edit_version is not None and edit_version != locked.version:
+        who = locked.modified_by
+        name = (who.get_full_name() or who.get_username()) if who else "Someone"
+        when = date_format(timezone.localtime(locked.modified_at), "j F Y, H:i")
+        raise ValidationError(
+            f"{name} saved it at {when}, after this page was shown: look at its new "
+            "time and move it again if you still need to.",
+            code="stale",
+        )
+    if locked.state_label != "Scheduled":
+        raise ValidationError(
+            f"It is no longer scheduled (it is {locked.state_phrase}): open it to "
+            "change its publication time."
+        )
+    step = Step(to_status=Status.PUBLISHED, publish_at=publish_at)
+    return save_article(locked, by=by, step=step)
 
 
 def article_submit(*, article: Article, by, comment: str = "") -> Article:

@@ -1,6 +1,8 @@
 """The admin site: a start page that shows each person their work, and checks on what
 staff post that every ModelAdmin gets, so malformed input is a form message or a 4xx."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from django import forms
@@ -9,6 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import path, reverse
 
 
 def is_value_of(field, value) -> bool:
@@ -172,6 +175,21 @@ def with_mixin(mixin: type, admin_class: type) -> type:
     )
 
 
+@dataclass(frozen=True)
+class AdminPage:
+    """A page of an app's own in the admin, at ``<app_label>/<route>`` and named
+    ``admin:<app_label>_<name>``; listed first under its app (start page and nav) for
+    those with ``permission``. ``extra`` are more (route, name, view) of the page's."""
+
+    app_label: str
+    route: str
+    name: str
+    title: str
+    view: Callable
+    permission: str
+    extra: tuple[tuple[str, str, Callable], ...] = ()
+
+
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom admin"
@@ -190,6 +208,42 @@ class NewsroomAdminSite(admin.AdminSite):
     def show_on_start_page(self, blocks) -> None:
         """``blocks(user)`` returns the start page's lists for that person."""
         self.start_page = blocks
+
+    # Pages apps add (see ``add_page``).
+    pages: tuple[AdminPage, ...] = ()
+
+    def add_page(self, page: AdminPage) -> None:
+        self.pages = (*self.pages, page)
+
+    def get_urls(self):
+        own = [
+            path(
+                f"{page.app_label}/{route}",
+                self.admin_view(view),
+                name=f"{page.app_label}_{name}",
+            )
+            for page in self.pages
+            for route, name, view in ((page.route, page.name, page.view), *page.extra)
+        ]
+        return own + super().get_urls()
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            app["models"][:0] = [
+                {
+                    "name": page.title,
+                    "object_name": page.name,
+                    "admin_url": reverse(f"{self.name}:{page.app_label}_{page.name}"),
+                    "add_url": None,
+                    "view_only": True,
+                    "perms": {"view": True},
+                }
+                for page in self.pages
+                if page.app_label == app["app_label"]
+                and request.user.has_perm(page.permission)
+            ]
+        return app_list
 
     def index(self, request, extra_context=None):
         blocks = self.start_page(request.user) if self.start_page else {}

@@ -1,3 +1,3 @@
 """The writers' admin, one module per area; importing registers every ModelAdmin."""
 
-from . import article, callouts, links, people, sections  # noqa: F401
+from . import article, calendar, callouts, links, people, sections  # noqa: F401

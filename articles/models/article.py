@@ -30,6 +30,7 @@ from experts.models import Expert, Quote
 from ..addresses import link_articles
 from ..rendering import body_reference_errors, fill_body
 from .blocks import ListItem, RelatedLink
+from .calendar import CalendarQuerySetMixin
 from .listing import ListingQuerySetMixin, pks_of_any
 from .people import Author
 from .references import ArticleReference, texts_changed
@@ -52,7 +53,11 @@ def is_live(now=None) -> Q:
 
 
 class ArticleQuerySet(
-    SearchQuerySetMixin, ListingQuerySetMixin, ReviewQuerySetMixin, models.QuerySet
+    SearchQuerySetMixin,
+    ListingQuerySetMixin,
+    ReviewQuerySetMixin,
+    CalendarQuerySetMixin,
+    models.QuerySet,
 ):
     def published(self, now=None) -> "ArticleQuerySet":
         """What readers see (``is_live``)."""
