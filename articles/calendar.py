@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Article, Author, Category
 from .models.calendar import local_date
@@ -34,7 +35,7 @@ class Entry:
     @property
     def state_class(self) -> str:
         """The article's state as a CSS class ("in-review", "scheduled"…)."""
-        return self.article.state_label.split(" ")[0].lower().replace("_", "-")
+        return slugify(self.article.state_label)
 
     @property
     def move_value(self) -> str:

@@ -131,6 +131,11 @@ def test_past_expiries_overdue_reviews_and_archived_articles(frozen, editor):
     )
     ArticleFactory(title="Overdue review", next_review_at=date(2030, 6, 3))
     ArticleFactory(
+        title="Being edited",
+        status=Status.IN_REVIEW,
+        next_review_at=date(2030, 6, 20),
+    )
+    ArticleFactory(
         title="Archived piece",
         status=Status.UNPUBLISHED,
         published_at=NOW - timedelta(days=3),
@@ -141,6 +146,9 @@ def test_past_expiries_overdue_reviews_and_archived_articles(frozen, editor):
 
     assert f"Expired 09:00 {expired.title} Expired" in day(page, date(2030, 6, 11))
     assert "Review overdue Overdue review Draft" in day(page, date(2030, 6, 3))
+    assert "Review due Being edited In review" in day(page, date(2030, 6, 20))
+    entry = page.select_one("#day-2030-06-20 .entry")
+    assert "state-in-review" in entry["class"]
     assert "Archived piece" not in shown(page)
 
 

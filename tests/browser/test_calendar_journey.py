@@ -1,0 +1,65 @@
+"""An editor moves a scheduled article from the editorial calendar to another day."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.models import Article
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
+
+LONDON = ZoneInfo("Europe/London")  # the site's TIME_ZONE
+
+
+def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
+    editor = UserFactory(username="desk", staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    # A whole week in the future: Monday to Sunday, a week on from now.
+    today = datetime.now(LONDON).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    thursday = monday + timedelta(days=3)
+    article = ArticleFactory(
+        title="Starting solids",
+        status=Article.Status.PUBLISHED,
+        published_at=datetime.combine(monday, time(9, 30), tzinfo=LONDON),
+    )
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", "correct horse battery staple")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Editorial calendar").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Week", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next week →").click()
+    monday_list = page.locator(f"#day-{monday.isoformat()}")
+    assert "Goes live 09:30" in monday_list.inner_text()
+    field = page.get_by_label("New publication time for “Starting solids”")
+    field.fill(f"{thursday.isoformat()}T14:15")
+    with page.expect_navigation():
+        monday_list.get_by_role("button", name="Move").click()
+
+    assert page.locator(".messagelist li").all_inner_texts() == [
+        f"“Starting solids” moved: it now goes live on {thursday.day} "
+        f"{thursday:%B %Y}, 14:15."
+    ]
+    thursday_list = page.locator(f"#day-{thursday.isoformat()}")
+    assert "Goes live 14:15" in thursday_list.inner_text()
+    assert "Starting solids" in thursday_list.inner_text()
+    assert (
+        "Starting solids" not in page.locator(f"#day-{monday.isoformat()}").inner_text()
+    )
+    article.refresh_from_db()
+    assert article.published_at == datetime.combine(
+        thursday, time(14, 15), tzinfo=LONDON
+    )
