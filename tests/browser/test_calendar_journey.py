@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from articles.models import Article
+from tests.browser.test_accessibility import violations
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [
@@ -18,23 +19,31 @@ pytestmark = [
 LONDON = ZoneInfo("Europe/London")  # the site's TIME_ZONE
 
 
-def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
+def next_monday():
+    """The Monday of next week: that week is all in the future."""
+    today = datetime.now(LONDON).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def sign_in_as_editor(live_server, page) -> None:
     editor = UserFactory(username="desk", staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    # A whole week in the future: Monday to Sunday, a week on from now.
-    today = datetime.now(LONDON).date()
-    monday = today + timedelta(days=7 - today.weekday())
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", "correct horse battery staple")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+
+
+def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
+    monday = next_monday()
     thursday = monday + timedelta(days=3)
     article = ArticleFactory(
         title="Starting solids",
         status=Article.Status.PUBLISHED,
         published_at=datetime.combine(monday, time(9, 30), tzinfo=LONDON),
     )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", "correct horse battery staple")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    sign_in_as_editor(live_server, page)
 
     with page.expect_navigation():
         page.get_by_role("link", name="Editorial calendar").first.click()
@@ -63,3 +72,22 @@ def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
     assert article.published_at == datetime.combine(
         thursday, time(14, 15), tzinfo=LONDON
     )
+
+
+@pytest.mark.parametrize("view", ["month", "week"])
+@pytest.mark.parametrize("screen", ["phone_page", "page"], ids=["phone", "desktop"])
+def test_the_calendar_has_no_wcag_violations(live_server, request, screen, view):
+    page = request.getfixturevalue(screen)
+    monday = next_monday()
+    ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=datetime.combine(monday, time(10), tzinfo=LONDON),
+        expires_at=datetime.combine(monday, time(18), tzinfo=LONDON),
+    )
+    ArticleFactory(status=Article.Status.IN_REVIEW, next_review_at=monday)
+    sign_in_as_editor(live_server, page)
+
+    page.goto(f"{live_server.url}/admin/articles/calendar/?view={view}&date={monday}")
+
+    assert page.locator(".calendar .entry").count() >= 3
+    assert violations(page) == []
