@@ -418,7 +418,11 @@ def article_reschedule(
             f"It is no longer scheduled (it is {locked.state_phrase}): open it to "
             "change its publication time."
         )
-    step = Step(to_status=Status.PUBLISHED, publish_at=publish_at)
+    step = Step(
+        to_status=Status.PUBLISHED,
+        publish_at=publish_at,
+        comment="Moved on the editorial calendar.",
+    )
     return save_article(locked, by=by, step=step)
 
 

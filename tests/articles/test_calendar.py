@@ -10,7 +10,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, ArticleTransition
-from articles.services import article_publish
+from articles.revisions import article_versions
+from articles.services import article_publish, article_reschedule
 from tests.articles.test_workflow import (
     change_data,
     change_url,
@@ -346,7 +347,11 @@ def test_an_editor_moves_a_scheduled_article_to_a_new_time(frozen, editor):
     assert (moved.status, moved.published_at) == (Status.PUBLISHED, new_time)
     assert moved.state_label == "Scheduled"
     step = ArticleTransition.objects.get(article=article)
-    assert (step.by, step.publish_at) == (editor, new_time)
+    assert (step.by, step.publish_at, step.comment) == (
+        editor,
+        new_time,
+        "Moved on the editorial calendar.",
+    )
     page = soup(logged_in(editor).get(URL, {"date": "2030-06-20"}))
     assert "Goes live 07:30 Weaning plan" in day(page, date(2030, 6, 20))
     assert "Weaning plan" not in day(page, date(2030, 6, 14))
@@ -569,3 +574,35 @@ def test_publishing_through_the_service_refuses_a_time_that_has_passed(frozen, e
             article=article, by=editor, publish_at=NOW - timedelta(minutes=1)
         )
     assert reloaded(article).status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_article_reschedule_moves_and_records_a_revision(frozen, editor):
+    article = scheduled()
+    later = NOW + timedelta(days=9)
+
+    moved = article_reschedule(
+        article=article, by=editor, publish_at=later, edit_version=article.version
+    )
+
+    assert reloaded(article).published_at == later
+    assert moved.version == article.version + 1
+    assert moved.modified_by == editor
+    revision = article_versions(moved).get().revision
+    assert (revision.user, revision.comment) == (editor, "Published → Published")
+
+
+@pytest.mark.django_db
+def test_article_reschedule_refuses_a_version_someone_saved_over(frozen, editor):
+    article = scheduled()
+
+    with pytest.raises(ValidationError) as refused:
+        article_reschedule(
+            article=article,
+            by=editor,
+            publish_at=NOW + timedelta(days=9),
+            edit_version=article.version + 1,
+        )
+
+    assert refused.value.code == "stale"
+    assert reloaded(article).published_at == article.published_at
