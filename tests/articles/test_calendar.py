@@ -462,6 +462,11 @@ def test_an_article_whose_quotes_lost_approval_is_not_moved(frozen, editor):
     [
         ("", "Give the new date and time."),
         ("next tuesday", "Give the new time as a date and a time of day."),
+        (
+            "2031-03-30T01:30",  # the clocks go forward: no such time in London
+            "2031-03-30 01:30:00 couldn’t be interpreted in time zone Europe/London; "
+            "it may be ambiguous or it may not exist.",
+        ),
     ],
 )
 def test_a_malformed_time_is_refused(frozen, editor, value, message):
