@@ -74,6 +74,30 @@ def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
     )
 
 
+def test_editor_drags_a_scheduled_article_onto_another_day(live_server, page):
+    monday = next_monday()
+    friday = monday + timedelta(days=4)
+    article = ArticleFactory(
+        title="Teething remedies",
+        status=Article.Status.PUBLISHED,
+        published_at=datetime.combine(monday, time(8, 45), tzinfo=LONDON),
+    )
+    sign_in_as_editor(live_server, page)
+    page.goto(f"{live_server.url}/admin/articles/calendar/?view=month&date={monday}")
+
+    entry = page.locator(".entry", has_text="Teething remedies")
+    with page.expect_navigation():
+        entry.drag_to(page.locator(f"#day-{friday.isoformat()}"))
+
+    assert page.locator(".messagelist li").all_inner_texts() == [
+        f"“Teething remedies” moved: it now goes live on {friday.day} "
+        f"{friday:%B %Y}, 08:45."
+    ]
+    assert "Teething remedies" in page.locator(f"#day-{friday}").inner_text()
+    article.refresh_from_db()
+    assert article.published_at == datetime.combine(friday, time(8, 45), tzinfo=LONDON)
+
+
 @pytest.mark.parametrize("view", ["month", "week"])
 @pytest.mark.parametrize("screen", ["phone_page", "page"], ids=["phone", "desktop"])
 def test_the_calendar_has_no_wcag_violations(live_server, request, screen, view):
