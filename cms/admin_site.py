@@ -9,6 +9,9 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import path
+
+from . import accounts
 
 
 def is_value_of(field, value) -> bool:
@@ -190,6 +193,16 @@ class NewsroomAdminSite(admin.AdminSite):
     def show_on_start_page(self, blocks) -> None:
         """``blocks(user)`` returns the start page's lists for that person."""
         self.start_page = blocks
+
+    def get_urls(self):
+        return [
+            path("profile/", self.admin_view(self.profile), name="profile"),
+            *super().get_urls(),
+        ]
+
+    def profile(self, request):
+        """Each person's own page: which emails they are sent (every staff role)."""
+        return accounts.profile(request, self)
 
     def index(self, request, extra_context=None):
         blocks = self.start_page(request.user) if self.start_page else {}
