@@ -82,13 +82,13 @@ def may_see(user, article: Article) -> bool:
 
 def audience(kind: str, article: Article, *, actor) -> list:
     """Who is told of this step: those who want ``kind`` and may see the article."""
-    from .services import can_edit
+    from .services import can_edit  # services queues this module's task
 
     if kind == Kind.SUBMITTED:
         people = notifications.recipients(editors(), kind, actor=actor)
         return [user for user in people if can_edit(user, article)]
     people = notifications.recipients(writers(article), kind, actor=actor)
-    return [user for user in people.distinct() if may_see(user, article)]
+    return [user for user in people if may_see(user, article)]
 
 
 SUBJECTS = {

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def recipients(users: QuerySet, kind: str, *, actor=None) -> QuerySet:
-    """Those of ``users`` who may be sent ``kind``."""
+    """Those of ``users`` who may be sent ``kind``, each once."""
     chosen = (
         users.filter(is_active=True)
         .exclude(email="")
@@ -33,7 +33,7 @@ def recipients(users: QuerySet, kind: str, *, actor=None) -> QuerySet:
     )
     if actor is not None:
         chosen = chosen.exclude(pk=actor.pk)
-    return chosen.order_by("pk")
+    return chosen.distinct().order_by("pk")
 
 
 def absolute(path: str) -> str:

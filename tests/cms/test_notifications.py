@@ -151,6 +151,15 @@ def test_editor_submitting_is_not_told_of_their_own_step(desk, committed):
     assert recipients() == [other_editor.email]
 
 
+def test_an_editor_given_the_permission_twice_is_emailed_once(desk, committed):
+    from django.contrib.auth.models import Permission
+
+    writer, editor, other_editor, _, article = desk
+    editor.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    committed(article_submit, article=article, by=writer)
+    assert recipients() == sorted([editor.email, other_editor.email])
+
+
 # Sent back --------------------------------------------------------------------------
 
 
