@@ -288,6 +288,17 @@ def test_scheduled_article_unpublished_before_its_time_is_never_announced(
     assert mail.outbox == []
 
 
+def test_a_queue_that_cannot_wait_says_so_and_sends_nothing_early(
+    desk, committed, caplog
+):
+    writer, editor, *_, article = desk
+    later = timezone.now() + timedelta(hours=2)
+    with caplog.at_level(logging.WARNING, logger="cms.notifications"):
+        committed(article_publish, article=article, by=editor, publish_at=later)
+    assert mail.outbox == []
+    assert "cannot wait until" in caplog.text
+
+
 # Failures ---------------------------------------------------------------------------
 
 
@@ -409,6 +420,17 @@ def test_weekly_digest_sends_nothing_when_there_is_nothing_to_report(db):
     ArticleFactory(title="Reading together", published=True)
     call_command("send_weekly_digest")
     assert mail.outbox == []
+
+
+def test_weekly_digest_command_fails_loudly_when_it_cannot_queue(db, monkeypatch):
+    from django.core.management import CommandError
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("queue is down")
+
+    monkeypatch.setattr(ImmediateBackend, "enqueue", broken)
+    with pytest.raises(CommandError, match="Could not queue the weekly digest"):
+        call_command("send_weekly_digest")
 
 
 def test_weekly_digest_is_not_sent_to_editors_who_turned_it_off(db):
