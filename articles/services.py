@@ -23,6 +23,7 @@ from experts.models import Quote
 
 from .models import Article, ArticleQuote, ArticleTransition, Tag
 from .models.references import references_synced_once
+from .notifications import step_taken
 from .revisions import describe_part, record_revision, revision_parts, stored_values
 
 Status = Article.Status
@@ -322,7 +323,8 @@ def save_article(
     checked: bool = False,
 ) -> Article:
     """The one write path of an article: the step's rules, one save, its parts, its
-    references synced once, one revision, and the step's record.
+    references synced once, one revision, and the step's record (its email queued
+    for after the commit).
 
     ``save_parts`` saves what belongs to the article (the admin's tags and inlines)
     once it has a key, and may return the rows it leaves (see
@@ -334,6 +336,7 @@ def save_article(
     """
     now = timezone.now()
     from_status = article.status
+    was_live = article.is_published(now)
     if step is not None and not checked:
         check_step_allowed(article, by, step.to_status)
         publishing = step.to_status == Status.PUBLISHED
@@ -366,11 +369,15 @@ def save_article(
             said = ""
         record_revision(article, user=by, comment=said, rows=rows)
     if step is not None:
-        _record_step(article, step, by=by, from_status=from_status)
+        transition = _record_step(article, step, by=by, from_status=from_status)
+        # Emailed from a background task once this commits (articles.notifications).
+        step_taken(transition, was_live=was_live)
     return article
 
 
-def _record_step(article: Article, step: Step, *, by, from_status: str) -> None:
+def _record_step(
+    article: Article, step: Step, *, by, from_status: str
+) -> ArticleTransition:
     """The step in the article's history, with the note of an approval override."""
     note = ""
     if step.to_status == Status.PUBLISHED:
@@ -378,7 +385,7 @@ def _record_step(article: Article, step: Step, *, by, from_status: str) -> None:
             [row.quote for row in article.article_quotes.all()],
             override=step.override_quote_approval,
         )
-    ArticleTransition.objects.create(
+    return ArticleTransition.objects.create(
         article=article,
         from_status=from_status,
         to_status=step.to_status,

@@ -1,14 +1,21 @@
-"""Logins choose their own passwords: new ones by an emailed link, forgotten ones too."""
+"""Logins choose their own passwords (new ones by an emailed link, forgotten ones
+too) and, on their profile page, which emails they are sent."""
 
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from .models import NotificationKind, NotificationSettings
+from .models.notifications import switch
 
 
 def send_set_password_email(user, request) -> None:
@@ -77,3 +84,27 @@ class PasswordResetConfirmView(AdminBranded, auth_views.PasswordResetConfirmView
 
 class PasswordResetCompleteView(AdminBranded, auth_views.PasswordResetCompleteView):
     pass
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = [switch(kind) for kind in NotificationKind]
+
+
+def profile(request, site):
+    """Each person's own page on the admin ``site``: their address, and which emails
+    they want."""
+    chosen = NotificationSettings.objects.for_user(request.user)
+    form = NotificationSettingsForm(request.POST or None, instance=chosen)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your email settings are saved.")
+        return redirect("admin:profile")
+    context = {
+        **site.each_context(request),
+        "title": "Your profile",
+        "form": form,
+        "email": request.user.email,
+    }
+    return TemplateResponse(request, "admin/profile.html", context)

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import path, reverse
 
+from . import accounts
+
 
 def is_value_of(field, value) -> bool:
     """Whether a posted ``value`` can be looked up in ``field`` without a database
@@ -225,7 +227,15 @@ class NewsroomAdminSite(admin.AdminSite):
             for page in self.pages
             for route, name, view in ((page.route, page.name, page.view), *page.extra)
         ]
-        return own + super().get_urls()
+        return [
+            path("profile/", self.admin_view(self.profile), name="profile"),
+            *own,
+            *super().get_urls(),
+        ]
+
+    def profile(self, request):
+        """Each person's own page: which emails they are sent (every staff role)."""
+        return accounts.profile(request, self)
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -273,8 +273,8 @@ CMS_API_RATE_LIMIT = int(os.environ.get("CMS_API_RATE_LIMIT", "600"))
 # Largest page a list may ask for (?limit=).
 CMS_API_MAX_LIMIT = 100
 
-# The public site's address (https://www.example.org): webhooks' payloads give full
-# URLs with it.
+# The public site's address (https://www.example.org): webhooks' payloads and the
+# notification emails give full URLs with it.
 CMS_SITE_URL = os.environ.get("CMS_SITE_URL", "").rstrip("/")
 # Webhooks (cms/webhooks.py): seconds to wait for an endpoint, attempts in all, and
 # the wait after a first failed attempt (each later wait is 4 times as long).
@@ -490,8 +490,9 @@ AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
 # No banner on every start-up; failures and lock-outs are still logged as warnings.
 AXES_VERBOSE = False
 
-# Email (set-password links for new logins, password resets): printed to the console
-# unless a backend is set, e.g. django.core.mail.backends.smtp.EmailBackend.
+# Email (set-password links for new logins, password resets, the newsroom's
+# notifications): printed to the console unless a backend is set, e.g.
+# django.core.mail.backends.smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -501,6 +502,8 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds an SMTP server has to answer: one that hangs holds up a worker no longer.
+EMAIL_TIMEOUT = float(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 

@@ -1,5 +1,5 @@
 """Site-wide records that belong to no one app: who changed whose roles, where
-webhooks go, and the image library both apps pick from."""
+webhooks go, the image library both apps pick from, and who wants which emails."""
 
 import secrets
 import uuid
@@ -173,3 +173,7 @@ class WebhookDelivery(models.Model):
 
 
 from .images import Image, ImageTag  # noqa: E402, F401  (the library)
+from .notifications import (  # noqa: E402, F401  (who wants which emails)
+    NotificationKind,
+    NotificationSettings,
+)
