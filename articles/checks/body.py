@@ -84,7 +84,7 @@ def heading_order(draft: Draft) -> list[Finding]:
                     WARNING,
                     f"Heading level skipped: “{text_of(heading)}” is an H{current} "
                     f"after an H{level}.",
-                    f"Make it an H{level + 1} ({'#' * (level + 1)} ), or add the "
+                    f"Make it an H{level + 1} (“{'#' * (level + 1)}”), or add the "
                     "missing level above it.",
                 )
             )
