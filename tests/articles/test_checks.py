@@ -433,5 +433,8 @@ def test_change_form_holds_the_panel_for_those_who_can_edit(client):
     assert panel.select_one(".checks-summary")["aria-live"] == "polite"
     assert page.find("script", src=lambda src: src and "checks" in src)
 
+    add_page = client.get("/admin/articles/article/add/").content.decode()
+    assert 'data-article=""' in add_page
+
     read_only = client.get(f"/admin/articles/article/{live.pk}/change/")
     assert b"editor-checks" not in read_only.content

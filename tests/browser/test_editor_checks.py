@@ -36,6 +36,21 @@ def writer_page(live_server, page):
     return page, article
 
 
+def panel_violations(page) -> list[str]:
+    """axe-core's WCAG A/AA violations inside the panel (the admin around it is
+    Django's)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_accessibility import WCAG_TAGS
+
+    results = Axe().run(
+        page,
+        context=".editor-checks",
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}},
+    )
+    return [v["id"] for v in results.response["violations"]]
+
+
 def findings(page, check):
     return page.locator(f'.editor-checks [data-check="{check}"] .finding')
 
@@ -62,6 +77,7 @@ def test_a_check_appears_as_the_writer_types_and_clears_when_fixed(writer_page):
         "Warning: The link “click here” says nothing of where it goes."
     )
     expect(panel.locator(".checks-summary")).to_have_text("2 warnings.")
+    assert panel_violations(page) == []
 
     page.locator("#id_body").fill(
         BODY + "\n\n### Night feeds\n\nSee the [NHS advice on night feeds]"
