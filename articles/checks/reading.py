@@ -1,8 +1,13 @@
 """How easy the body is to read: Flesch reading ease, by textstat."""
 
+import re
+
 import textstat
 
-from .base import INFO, OK, WARNING, Draft, Finding, word_count
+from .base import INFO, OK, WARNING, Draft, Finding, text_of, word_count
+
+BLOCKS = re.compile(r"^(?:h[2-6]|p|li|td|th|figcaption)$")
+ENDED = re.compile(r"[.!?:;…]$")
 
 # Parents reading health advice are often tired, worried or reading on a phone; plain
 # English (60 and above) is the usual aim for health information for the public.
@@ -23,10 +28,22 @@ def band(score: float) -> str:
     return next((name for low, name in BANDS if score >= low), "very difficult")
 
 
+def prose(draft: Draft) -> str:
+    """The body's words, each heading, item and paragraph ended as a sentence (a
+    heading run into the next sentence would read as one long one)."""
+    parts = []
+    for block in draft.soup.find_all(BLOCKS):
+        if block.find(BLOCKS):
+            continue  # its inner blocks are taken one by one
+        if text := text_of(block):
+            parts.append(text if ENDED.search(text) else f"{text}.")
+    return " ".join(parts)
+
+
 def reading_ease(draft: Draft) -> list[Finding]:
     """The body's Flesch reading ease (0–100, higher is easier) with its band; a
     warning below ``PLAIN_ENGLISH``."""
-    text = " ".join(draft.soup.get_text(" ").split())
+    text = prose(draft)
     words = word_count(text)
     if words < MIN_WORDS:
         return [
