@@ -55,7 +55,10 @@ class ChecksForm(forms.Form):
     seo_description = _text("seo_description")
     hero_alt = _text("hero_alt")
     hero = forms.ChoiceField(choices=HERO_STATES, required=False)
-    category = forms.ModelChoiceField(Category.objects.all(), required=False)
+    # With its parent: whether it needs medical review depends on both.
+    category = forms.ModelChoiceField(
+        Category.objects.select_related("parent"), required=False
+    )
     body = TextField(required=False, strip=False)
 
     def clean_body(self):

@@ -330,6 +330,27 @@ def test_endpoint_returns_findings_previews_and_the_panel(client):
 
 
 @pytest.mark.django_db
+def test_endpoint_asks_a_fixed_number_of_queries_per_keystroke(
+    client, django_assert_num_queries
+):
+    user = writer()
+    client.force_login(user)
+    section = CategoryFactory(parent=CategoryFactory(requires_medical_review=True))
+    article = ArticleFactory(authors=[user.author], category=section)
+    quotes = QuoteFactory.create_batch(3)
+    body = "## Help\n\n" + "".join(f"[[quote:{q.pk}]]\n\n" for q in quotes)
+    body += "[[image:1]]\n\n[[image:2]]"
+
+    # Session, user, two of permissions, section, article, owner, images, quotes.
+    with django_assert_num_queries(9):
+        response = post(
+            client, {"article": article.pk, "category": section.pk, "body": body}
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
 def test_endpoint_checks_an_article_the_writer_may_edit_but_not_others(client):
     user = writer()
     client.force_login(user)
