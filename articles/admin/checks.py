@@ -6,7 +6,6 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -85,8 +84,38 @@ class ChecksForm(forms.Form):
         )
 
 
-def refused(message: str, status: int = 400, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+class Refused(Exception):
+    """Input the endpoint will not check: answered with a JSON ``error`` saying why."""
+
+    def __init__(self, message: str, status: int = 400, **extra):
+        super().__init__(message)
+        self.status, self.extra = status, extra
+
+    def response(self) -> JsonResponse:
+        return JsonResponse({"error": str(self), **self.extra}, status=self.status)
+
+
+def posted_form(request) -> ChecksForm:
+    """The valid form of the JSON object posted, read no further than
+    ``most_bytes()``; raises Refused."""
+    if request.content_type != "application/json":
+        raise Refused("Send the article's values as JSON.")
+    limit = most_bytes()
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        raise Refused(f"Too much to check: at most {limit:,} bytes. Shorten the body.")
+    try:
+        data = json.loads(raw)
+    except ValueError:  # also UnicodeDecodeError
+        raise Refused("The values sent are not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise Refused("Send the article's values as a JSON object.")
+    form = ChecksForm(data)
+    if not form.is_valid():
+        fields = {name: list(errors) for name, errors in form.errors.items()}
+        first = next(iter(fields.values()))[0]
+        raise Refused(f"These values cannot be checked: {first}", fields=fields)
+    return form
 
 
 def summary(findings) -> str:
@@ -130,50 +159,38 @@ class ArticleChecksMixin:
 
     def checks_view(self, request):
         """The findings for the values posted as JSON, with the panel's HTML; a
-        clear 400 for input that is not the form's values or is too long."""
-        if request.method != "POST":
-            return refused("Send the article's values with POST.", status=405)
-        if not self.has_change_permission(request):
-            return refused("You cannot edit articles.", status=403)
-        if request.content_type != "application/json":
-            return refused("Send the article's values as JSON.")
-        limit = most_bytes()
-        raw = request.read(limit + 1)
-        if len(raw) > limit:
-            return refused(
-                f"Too much to check: at most {limit:,} bytes. Shorten the body."
-            )
+        clear JSON error for input that is not the form's values or is too long."""
         try:
-            data = json.loads(raw)
-        except ValueError:  # also UnicodeDecodeError
-            return refused("The values sent are not valid JSON.")
-        if not isinstance(data, dict):
-            return refused("Send the article's values as a JSON object.")
-        form = ChecksForm(data)
-        if not form.is_valid():
-            fields = {name: list(errors) for name, errors in form.errors.items()}
-            first = next(iter(fields.values()))[0]
-            return refused(f"These values cannot be checked: {first}", fields=fields)
-        article = None
-        if form.cleaned_data["article"]:
-            article = self.get_object(
-                request, unquote(str(form.cleaned_data["article"]))
-            )
-            if article is None:
-                return refused("No such article.", status=404)
-            if not self.has_change_permission(request, article):
-                return refused("You cannot edit this article.", status=403)
+            if request.method != "POST":
+                raise Refused("Send the article's values with POST.", status=405)
+            if not self.has_change_permission(request):
+                raise Refused("You cannot edit articles.", status=403)
+            form = posted_form(request)
+            article = self._checked_article(request, form.cleaned_data["article"])
+        except Refused as refusal:
+            return refusal.response()
         origin = settings.CMS_SITE_URL or f"{request.scheme}://{request.get_host()}"
         result = run_checks(form.draft(article), origin=origin)
-        findings = result["findings"]
         return JsonResponse(
             {
-                "summary": summary(findings),
-                "findings": [finding.as_dict() for finding in findings],
+                "summary": summary(result["findings"]),
+                "findings": [finding.as_dict() for finding in result["findings"]],
                 "previews": result["previews"],
                 "html": render_to_string(
                     PANEL_TEMPLATE,
-                    {"checks": grouped(findings), "previews": result["previews"]},
+                    {"checks": grouped(result["findings"]), **result},
                 ),
             }
         )
+
+    def _checked_article(self, request, pk: int | None) -> Article | None:
+        """The article being edited (None for a new one), if this person may edit
+        it; raises Refused."""
+        if pk is None:
+            return None
+        article = self.get_object(request, str(pk))
+        if article is None:
+            raise Refused("No such article.", status=404)
+        if not self.has_change_permission(request, article):
+            raise Refused("You cannot edit this article.", status=403)
+        return article
