@@ -20,8 +20,9 @@ PANEL_TEMPLATE = "admin/articles/article/checks.html"
 
 
 def most_bytes() -> int:
-    """The largest request the endpoint reads: a body at the Markdown limit, escaped
-    as JSON (at most twice as long), and the short fields around it."""
+    """The largest request the endpoint reads: a body at the Markdown limit with room
+    for its quotes, backslashes and line breaks escaped as JSON, and the short
+    fields around it."""
     return 2 * settings.CMS_MAX_MARKDOWN_BYTES + 16 * 1024
 
 
