@@ -31,6 +31,7 @@ from ..services import (
     save_article,
 )
 from .article_links import ArticleLinksMixin
+from .checks import ArticleChecksMixin
 from .parts import (
     ArticleAuthorInline,
     ArticleQuoteInline,
@@ -158,7 +159,7 @@ class SectionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
+class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -222,6 +223,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
             "cms/admin/unsaved-changes.js",
             "cms/admin/insert-quote.js",
             "cms/admin/insert-article-link.js",
+            "cms/admin/checks.js",
         ]
 
     def get_fieldsets(self, request, obj=None):
@@ -235,6 +237,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
             "preview_links",
         ]
         review = ["review_status"]
+        body = ["body", "checks", "list_heading"]  # checks: see ArticleChecksMixin
         if request.user.has_perm("articles.publish_article"):
             workflow[3:3] = [
                 "publish_at",
@@ -254,6 +257,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
             # Read-only: what the form asks (the step, its comment…) has no value.
             workflow = [name for name in workflow if name not in WORKFLOW_CHOICES]
             review = [name for name in review if name not in WORKFLOW_CHOICES]
+            body.remove("checks")  # nothing is typed, so nothing to check
         return [
             (None, {"fields": ["title", "slug", "standfirst", "category", "tags"]}),
             (
@@ -267,7 +271,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
                     ]
                 },
             ),
-            ("Body", {"fields": ["body", "list_heading"]}),
+            ("Body", {"fields": body}),
             ("Medical review", {"fields": review}),
             ("Workflow", {"fields": workflow}),
             (

@@ -1,0 +1,77 @@
+"""What a check is given (the values of the article's form) and what it returns."""
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from bs4 import BeautifulSoup
+from django.db.models.fields.files import FieldFile
+
+from cms.markdown import render
+
+WARNING, OK, INFO = "warning", "ok", "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found: ``level`` is "warning", "ok" or "info"."""
+
+    check: str
+    level: str
+    message: str
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "check": self.check,
+            "level": self.level,
+            "message": self.message,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The article as typed in the form, not yet saved. ``article`` is the saved
+    article it edits (None for a new one): its review is read from it."""
+
+    title: str = ""
+    slug: str = ""
+    standfirst: str = ""
+    seo_title: str = ""
+    seo_description: str = ""
+    body: str = ""
+    hero_alt: str = ""
+    hero: FieldFile | None = None
+    hero_pending: bool = False  # a new file chosen, not uploaded yet
+    category: object = None
+    article: object = None
+
+    @cached_property
+    def body_html(self) -> str:
+        """The body as the page renders it (the one renderer, cached by text)."""
+        return render(self.body).html
+
+    @cached_property
+    def soup(self) -> BeautifulSoup:
+        return BeautifulSoup(self.body_html, "html.parser")
+
+
+def text_of(element) -> str:
+    """An element's words as a reader sees them, spaces collapsed."""
+    return " ".join(html.unescape(element.get_text(" ")).split())
+
+
+def opening(text: str, words: int = 8) -> str:
+    """The first few words of ``text``, to name where something is."""
+    parts = text.split()
+    start = " ".join(parts[:words])
+    return f"“{start}…”" if len(parts) > words else f"“{start}”"
+
+
+WORD = re.compile(r"\w[\w'’-]*")
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))

@@ -1,0 +1,117 @@
+// The checks panel of the article editor (articles/admin/checks.py). It is put beside
+// the body's live preview; half a second after the writer stops typing in the body, the
+// headline, standfirst, SEO fields or hero, it sends those values to the checks endpoint
+// and shows what it found. When the endpoint cannot answer, the panel says the checks are
+// unavailable: the form and its text are never touched.
+(() => {
+  "use strict";
+
+  const DELAY = 500; // ms after the last keystroke
+  const TEXT_FIELDS = ["title", "slug", "standfirst", "seo_title", "seo_description", "hero_alt"];
+  const WATCHED = new Set(
+    [...TEXT_FIELDS, "body", "category", "hero_image"].map((name) => `id_${name}`)
+  );
+  const HERO_CLEAR = "hero_image-clear_id";
+  let timer = null;
+  let controller = null;
+  let latest = 0;
+
+  const field = (name) => document.getElementById(`id_${name}`);
+
+  function heroState() {
+    const upload = field("hero_image");
+    if (upload && upload.files && upload.files.length) return "new";
+    const clear = document.getElementById(HERO_CLEAR);
+    return clear && clear.checked ? "cleared" : "kept";
+  }
+
+  function values(panel) {
+    const data = {
+      article: panel.dataset.article ? Number(panel.dataset.article) : null,
+      hero: heroState(),
+      category: field("category") ? field("category").value || null : null,
+      body: field("body") ? field("body").value : "",
+    };
+    for (const name of TEXT_FIELDS) {
+      const input = field(name);
+      data[name] = input ? input.value : "";
+    }
+    return data;
+  }
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function show(panel, summary, html, failed) {
+    const live = panel.querySelector(".checks-summary");
+    // Only a changed summary is announced (the region is aria-live).
+    if (live.textContent !== summary) live.textContent = summary;
+    panel.querySelector(".checks-results").innerHTML = html;
+    panel.classList.toggle("checks-unavailable", failed);
+  }
+
+  async function run(panel) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const mine = ++latest;
+    panel.setAttribute("aria-busy", "true");
+    let answer = null;
+    try {
+      const response = await fetch(panel.dataset.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify(values(panel)),
+        signal: controller.signal,
+      });
+      answer = await response.json().catch(() => null);
+      if (!response.ok || !answer || typeof answer.html !== "string") {
+        if (response.redirected) throw new Error("you have been signed out");
+        throw new Error(answer && answer.error ? answer.error : `the server answered ${response.status}`);
+      }
+    } catch (error) {
+      if (error.name === "AbortError" || mine !== latest) return;
+      panel.removeAttribute("aria-busy");
+      const why = error instanceof TypeError ? "the server could not be reached" : error.message;
+      const reason = why.replace(/\.$/, "");
+      show(panel, `Checks unavailable: ${reason}. Your text is safe and saving works.`, "", true);
+      return;
+    }
+    if (mine !== latest) return;
+    panel.removeAttribute("aria-busy");
+    show(panel, answer.summary, answer.html, false);
+  }
+
+  function schedule(panel) {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(panel), DELAY);
+  }
+
+  // Beside the preview, in the editor's grid; the row that held it is left empty.
+  function place(panel) {
+    const row = panel.closest(".form-row");
+    const holder = field("body") && field("body").closest(".markdownx");
+    if (row) row.hidden = true;
+    if (!holder) return false; // read-only: nothing is typed, nothing to check
+    holder.append(panel);
+    return true;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const panel = document.querySelector(".editor-checks[data-url]");
+    if (!panel || !place(panel)) return;
+    const watched = (target) => WATCHED.has(target.id) || target.id === HERO_CLEAR;
+    for (const type of ["input", "change"]) {
+      document.addEventListener(type, (event) => {
+        if (watched(event.target)) schedule(panel);
+      });
+    }
+    // The section is an autocomplete (select2): it fires jQuery's change, not the DOM's.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(document).on("change", "#id_category", () => schedule(panel));
+    }
+    run(panel);
+  });
+})();
