@@ -172,6 +172,7 @@ class _ArticleWriters(_Writer):
                 key=str(link["id"]),
                 callout=None,
                 expert=None,
+                image=None,
                 defaults={"title": link["title"]},
             )
         have = set()
