@@ -9,6 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import path
 
 
 def is_value_of(field, value) -> bool:
@@ -190,6 +191,18 @@ class NewsroomAdminSite(admin.AdminSite):
     def show_on_start_page(self, blocks) -> None:
         """``blocks(user)`` returns the start page's lists for that person."""
         self.start_page = blocks
+
+    def get_urls(self):
+        from . import image_picker  # imports the models, not ready at import time
+
+        return [
+            path(
+                "images/search/",
+                self.admin_view(image_picker.search),
+                name="image_search",
+            ),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         blocks = self.start_page(request.user) if self.start_page else {}

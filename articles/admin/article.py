@@ -222,6 +222,7 @@ class ArticleAdmin(ArticleLinksMixin, RevisionViews, VersionAdmin):
             "cms/admin/unsaved-changes.js",
             "cms/admin/insert-quote.js",
             "cms/admin/insert-article-link.js",
+            "cms/admin/insert-image.js",
         ]
 
     def get_fieldsets(self, request, obj=None):
