@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from articles.demo.content import FLAGSHIP
 from articles.models import Article, ArticleReference
 from articles.rendering import preview
 from cms import images
@@ -292,3 +293,26 @@ def test_article_page_query_count_does_not_grow_with_images(
 
     html = BeautifulSoup(response.content.decode(), "html.parser")
     assert len(html.select("figure.body-figure")) == count
+
+
+def test_demo_flagship_places_library_images_inside_its_sections(client, demo):
+    category_slug, slug = FLAGSHIP
+    flagship = Article.objects.get(category__slug=category_slug, slug=slug)
+
+    html = page(client, flagship)
+
+    figures = html.select(".prose figure.body-figure")
+    assert len(figures) >= 2
+    for figure in figures:
+        assert figure.select_one("img")["alt"].startswith("Illustration:")
+        assert figure.select_one("figcaption").get_text().strip()
+        assert figure.select_one(".credit").get_text() == "Illustration: Little Steps"
+        # Inside an H2 section, not before the first one.
+        assert figure.find_previous_sibling("h2")
+    used = Image.objects.filter(body_references__article=flagship).distinct()
+    assert used.count() == len(figures)
+    # One of them with a caption of its own in the body.
+    captions = [figure.select_one("figcaption").get_text() for figure in figures]
+    assert any(
+        caption.startswith("Warm water and a soft cloth") for caption in captions
+    )
