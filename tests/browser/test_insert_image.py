@@ -1,12 +1,15 @@
-"""The "Insert image" picker under an article's body, on the site as deployed: an
+"""The "Insert image" picker under an article's body. On the site as deployed, an
 editor picks a library image into a published article, sees it in the live preview,
-saves, and readers see the same figure on the page."""
+saves, and readers see the same figure on the page; and results beyond the first page
+come with "More images"."""
 
 import re
 
 import pytest
 
+from cms.image_picker import PAGE_SIZE
 from cms.management.commands.ensure_demo_editor import WRITER_AUTHOR
+from tests.browser.test_insert_quote import body_value, open_article
 from tests.browser.test_newsroom_journeys import (
     assert_no_server_errors,
     errors,
@@ -14,6 +17,7 @@ from tests.browser.test_newsroom_journeys import (
     open_in_changelist,
     save,
 )
+from tests.factories import ArticleFactory, ImageFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -99,3 +103,33 @@ def test_editor_picks_a_library_image_into_the_body_and_readers_see_it(site, pag
     assert figure.evaluate("el => el.outerHTML") == previewed
     assert figure.locator("xpath=preceding-sibling::p[1]").inner_text() == FIRST
     assert_no_server_errors(site, since)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_more_images_come_a_page_at_a_time_and_a_click_inserts_one(live_server, page):
+    UserFactory(username="boss", superuser=True)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+    oldest = ImageFactory(title="Hat 0")
+    for n in range(1, PAGE_SIZE + 1):
+        ImageFactory(title=f"Hat {n}")
+    article = ArticleFactory(body="## Sun\n\nWear a hat.")
+    open_article(live_server, page, article)
+
+    page.get_by_label("Insert image").fill("hat")
+    results = page.locator(".image-search-results .insert-image")
+    page.get_by_role("button", name="More images").click()
+    results.nth(PAGE_SIZE).wait_for(timeout=5000)
+    assert results.count() == PAGE_SIZE + 1
+    assert page.get_by_role("button", name="More images").count() == 0
+    # The first image added has the focus; it is the oldest.
+    assert results.nth(PAGE_SIZE).evaluate("el => el === document.activeElement")
+    results.nth(PAGE_SIZE).click()
+
+    # Never clicked into the body: the image goes at the end, on a line of its own.
+    assert body_value(page) == f"## Sun\n\nWear a hat.\n\n[[image:{oldest.pk}]]\n\n"
+    page.locator(".field-body .markdownx-preview figure.body-figure").wait_for(
+        timeout=5000
+    )

@@ -86,20 +86,42 @@
       list.replaceChildren(Object.assign(document.createElement("li"), { textContent: words }));
     }
 
-    async function search() {
-      const term = input.value.trim();
+    function moreButton(term, page) {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button image-search-more";
+      button.textContent = "More images";
+      button.addEventListener("click", () => {
+        li.remove();
+        search(term, page);
+      });
+      li.append(button);
+      return li;
+    }
+
+    // The first page replaces the list; a later one ("More images") is added to it.
+    async function search(term = input.value.trim(), page = 1) {
       const mine = ++seq;
-      const url = `${searchUrl()}?q=${encodeURIComponent(term)}`;
+      const url = `${searchUrl()}?q=${encodeURIComponent(term)}&page=${page}`;
       try {
         const response = await fetch(url, { credentials: "same-origin" });
         if (!response.ok) throw new Error(response.statusText);
         const data = await response.json();
         if (mine !== seq) return;
-        if (!data.results.length) {
+        if (!data.results.length && page === 1) {
           say(term ? `No image matches “${term}”.` : "The image library is empty.");
           return;
         }
-        list.replaceChildren(...data.results.map(result));
+        const items = data.results.map(result);
+        if (data.more) items.push(moreButton(term, page + 1));
+        if (page === 1) list.replaceChildren(...items);
+        else {
+          // Keyboard users go on from the first image just added.
+          const shown = list.querySelectorAll(".insert-image").length;
+          list.append(...items);
+          list.querySelectorAll(".insert-image")[shown]?.focus();
+        }
       } catch (error) {
         if (mine === seq) say("The search did not work; try again.");
       }
@@ -107,7 +129,7 @@
 
     input.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(search, 200);
+      timer = setTimeout(() => search(), 200);
     });
     input.addEventListener("keydown", (event) => {
       // Enter picks the first result instead of submitting the article form.
