@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cms import pagecache
+from cms.models import Image
 from cms.prepared import NOW, Prepared
 from experts.models import Expert, Quote
 
@@ -261,6 +262,7 @@ def shows(article: Article) -> set[tuple[str, int]]:
             ("callout", ref.callout_id),
             ("expert", ref.expert_id),
             ("article", ref.target_article_id),
+            ("image", ref.image_id),
         ):
             if pk:
                 found.add((kind, pk))
@@ -458,6 +460,8 @@ HANDLERS = {
     Category: thing_changed("section", pagecache.SITE_TAG),
     Tag: thing_changed("tag", "tags"),
     Callout: thing_changed("callout"),
+    # A library image placed in bodies: its file, renditions, alt text or caption.
+    Image: thing_changed("image"),
     AuthorLink: author_link_changed,
     ListItem: part_changed,
     ArticleSource: part_changed,

@@ -1,7 +1,7 @@
 """Turns an article's stored HTML into the page: markers are filled from live data.
 
-Placed quotes, standard callouts, expert mentions and links to other articles all come
-from the data when the page is shown. A link goes to the target's current address while
+Placed quotes, standard callouts, library images, expert mentions and links to other
+articles all come from the data when the page is shown. A link goes to the target's current address while
 it is published, and is only its words otherwise, so no page serves a dead link. The first time an expert appears in an article (a mention, or the
 caption of a quote) gives their full name, job title and organisation; later
 appearances give their short name.
@@ -21,12 +21,14 @@ from cms.markdown import (
     REFERENCE_LIKE,
     block_keys,
     block_refs,
+    expand_images,
     expand_links,
     expand_markers,
     inline_keys,
     render,
     stray_references,
 )
+from cms.models import Image
 from experts.models import Expert, Quote
 
 if TYPE_CHECKING:
@@ -38,12 +40,23 @@ MENTION_IN_HEADING = re.compile(
     r'<h([2-6])\b[^>]*>(?:(?!</h\1>).)*<cms-inline kind="(?P<kind>[a-z]+)"', re.S
 )
 STRAY_CALLOUT_LINE = re.compile(r"<p>:::[ \t]*(?P<kind>[A-Za-z]*)")
+# The largest id a database key holds: a larger one is no image, and is not looked up.
+MAX_ID = 2**63 - 1
 
 
 def quote_figure(quote: Quote, *, first: bool = True) -> str:
     """The quote with its caption: full attribution on the expert's first appearance."""
     return render_to_string(
         "experts/includes/quote_figure.html", {"quote": quote, "short": not first}
+    )
+
+
+def image_figure(image: Image, caption: str = "") -> str:
+    """A library image in the body: its "item" renditions, alt text, and a caption
+    (the writer's override, else the image's own) with the credit."""
+    return render_to_string(
+        "includes/body_figure.html",
+        {"image": image, "caption": caption or image.caption},
     )
 
 
@@ -88,6 +101,7 @@ def fill_body(
     callouts: Mapping[str, "Callout"] | None = None,
     experts: Mapping[str, Expert] | None = None,
     links: Mapping[int, "ArticleReference"] | None = None,
+    images: Mapping[int, Image] | None = None,
     missing: Callable[[str, int | str], str] | None = None,
     seen: set[int] | None = None,
 ) -> SafeString:
@@ -97,7 +111,8 @@ def fill_body(
     for a list item's text); it is updated as experts appear.
 
     ``callouts`` and ``experts`` are keyed by the reference as written in the body,
-    ``links`` (article references, their targets fetched) by the linked article's id.
+    ``links`` (article references, their targets fetched) by the linked article's id,
+    ``images`` by their id.
     A marker with nothing given renders as ``missing(kind, ref)``, or as nothing; an
     article link with no reference row as its words, or ``missing("article", id)``.
     """
@@ -110,8 +125,16 @@ def fill_body(
             return missing("article", ref) + conditional_escape(text)
         return conditional_escape(text)
 
-    # Links do not depend on order, and become plain HTML the next pass leaves alone.
-    rendered_html = expand_links(rendered_html, link)
+    images = images or {}
+
+    def image(ref: int, caption: str) -> str:
+        if ref in images:
+            return image_figure(images[ref], caption)
+        return missing("image", ref) if missing else ""
+
+    # Links and images do not depend on order, and become plain HTML the next pass
+    # leaves alone.
+    rendered_html = expand_images(expand_links(rendered_html, link), image)
     quotes_by_id = {quote.pk: quote for quote in quotes}
     callouts, experts = callouts or {}, experts or {}
     seen = set() if seen is None else seen
@@ -186,6 +209,7 @@ def body_reference_errors(text: str, *, deleted_links: Iterable[int] = ()) -> li
         for pk in ids
         if pk not in known
     ]
+    errors += image_errors(rendered)
     for match in MENTION_IN_HEADING.finditer(rendered):
         errors.append(
             "Headings cannot link to an article with [[article:…]]: link from the "
@@ -195,6 +219,19 @@ def body_reference_errors(text: str, *, deleted_links: Iterable[int] = ()) -> li
             "instead."
         )
     return list(dict.fromkeys(errors))
+
+
+def image_errors(rendered_html: str) -> list[str]:
+    """One message per placed image that is not in the library, in order; [] if none."""
+    keys = list(dict.fromkeys(block_keys(rendered_html, "image")))
+    ids = [int(key) for key in keys if key.isdigit() and int(key) <= MAX_ID]
+    known = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    return [
+        f"[[image:{key}]] is not in the image library. Check the number (search "
+        "with “Insert image”), or remove the line."
+        for key in keys
+        if not key.isdigit() or int(key) not in known
+    ]
 
 
 def check_quote_refs(text: str, allowed_ids: Iterable[int]) -> None:
@@ -237,6 +274,12 @@ def preview(text: str) -> str:
     targets = (
         Article.objects.filter(pk__in=ids).select_related("category") if ids else []
     )
+    image_ids = [
+        int(key)
+        for key in block_keys(rendered, "image")
+        if key.isdigit() and int(key) <= MAX_ID
+    ]
+    images = Image.objects.filter(pk__in=image_ids) if image_ids else []
 
     def missing(kind: str, ref: int | str) -> str:
         if kind == "quote" and ref in by_id:  # withdrawn
@@ -248,6 +291,12 @@ def preview(text: str) -> str:
             return format_html(
                 '<mark class="preview-error" role="alert">Unknown article '
                 "[[article:{}]]</mark> ",
+                ref,
+            )
+        if kind == "image":
+            return format_html(
+                '<p class="preview-error" role="alert">[[image:{}]] is not in the '
+                "image library</p>",
                 ref,
             )
         if kind == "expert":  # inside a sentence
@@ -271,6 +320,7 @@ def preview(text: str) -> str:
             target.pk: ArticleReference(target_article=target, title=target.title)
             for target in targets
         },
+        images={image.pk: image for image in images},
         missing=missing,
     )
     return mark_safe(_warnings(text) + filled)  # noqa: S308

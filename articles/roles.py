@@ -26,6 +26,7 @@ WRITER = [
     "articles.view_callout",  # standard callouts are placed by writers, kept by editors
     "experts.view_expert",
     *_crud("experts", "quote", ("add", "change", "view")),
+    "cms.view_image",  # to pick library images into bodies ("Insert image")
 ]
 
 EDITOR = [

@@ -227,8 +227,15 @@ class NewsroomAdminSite(admin.AdminSite):
             for page in self.pages
             for route, name, view in ((page.route, page.name, page.view), *page.extra)
         ]
+        from . import image_picker  # imports the models, not ready at import time
+
         return [
             path("profile/", self.admin_view(self.profile), name="profile"),
+            path(
+                "images/search/",
+                self.admin_view(image_picker.search),
+                name="image_search",
+            ),
             *own,
             *super().get_urls(),
         ]

@@ -7,8 +7,11 @@ markers, and ``[[expert:amara-okafor]]`` inside a sentence becomes a
 for live data when it shows the page, so an edited expert, quote or standard callout
 never needs the body re-rendered. ``[[article:123]]`` or ``[[article:123|the writer's
 words]]`` links to another article by its id: an inline marker holding the writer's
-words (escaped text), which the app turns into a link to the article's current address. ``:::urgent Title`` … ``:::`` around Markdown makes a
-callout (kinds: urgent, warning, tip).
+words (escaped text), which the app turns into a link to the article's current address.
+``[[image:7]]`` or ``[[image:7|a caption of its own]]`` on a line of its own places a
+library image: a block marker holding the caption override, if any (escaped text).
+``:::urgent Title`` … ``:::`` around Markdown makes a callout (kinds: urgent, warning,
+tip).
 
 Editors cannot forge a marker or a callout: the sanitiser strips any ``cms-block``,
 ``cms-inline`` or ``aside`` they type, and markers and callout markup are only added
@@ -61,8 +64,13 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # A reference is a number (quotes) or a slug (standard callouts, experts).
 REF = r"[A-Za-z0-9_-]+"
 BLOCK_LINE = re.compile(rf"<p>\[\[(?P<kind>[a-z]+):(?P<ref>{REF})\]\]</p>")
+# Only an image's marker holds text: the caption override, escaped.
 MARKER = re.compile(
-    rf'<cms-block kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})"></cms-block>'
+    rf'<cms-block kind="(?P<kind>[a-z]+)" ref="(?P<ref>{REF})">(?P<text>[^<]*)'
+    r"</cms-block>"
+)
+IMAGE_MARKER = re.compile(
+    r'<cms-block kind="image" ref="(?P<ref>[0-9]+)">(?P<text>[^<]*)</cms-block>'
 )
 # An inline marker may hold text: the writer's words of an article link.
 INLINE_MARKER = re.compile(
@@ -85,15 +93,21 @@ ARTICLE_LINK = re.compile(
 # A reference on a line of its own, even with no blank line around it (indented by
 # four spaces it is code, and left alone).
 REFERENCE_LINE = re.compile(rf"^ {{0,3}}\[\[[a-z]+:{REF}\]\][ \t]*$")
+# An image with a caption of its own, on a line of its own: the caption is plain text.
+IMAGE_LINE = re.compile(
+    r"^ {0,3}\[\[image:(?P<ref>[0-9]+)\|(?P<text>[^\]\n]*)\]\][ \t]*$"
+)
+IMAGE_REST = re.compile(r"[0-9]+(?:\|[^\]\n]*)?")
 # What looks like a reference: "[[" a word ":" … "]]", spaces allowed, on one line.
 REFERENCE_LIKE = re.compile(r"\[\[\s*(?P<kind>[A-Za-z]+)\s*:(?P<rest>[^\]\n]*)\]\]")
-BLOCK_KINDS = ("quote", "callout")
+BLOCK_KINDS = ("quote", "callout", "image")
 REF_ONLY = re.compile(REF)
 CODE = re.compile(r"<code>.*?</code>", re.S)
 INLINE_KINDS = ("expert", "article")
 REFERENCE_FORMS = {
     "quote": "[[quote:12]]",
     "callout": "[[callout:when-to-call-999]]",
+    "image": "[[image:12]] or [[image:12|a caption of its own]]",
     "expert": "[[expert:their-slug]]",
     "article": "[[article:123]] or [[article:123|your words]]",
 }
@@ -229,6 +243,7 @@ def _render(text: str) -> Rendered:
     raw = H1.sub(r"<\1h2", md.convert(text))
     clean = sanitise(raw)
     clean = _place_callouts(clean, token)
+    clean = _place_images(clean, token)
     clean = BLOCK_LINE.sub(
         r'<cms-block kind="\g<kind>" ref="\g<ref>"></cms-block>', clean
     )
@@ -277,7 +292,10 @@ def reference_problems(text: str, *, allowed: tuple[str, ...]) -> list[str]:
             why = f"is not a kind of reference: use {_kinds(allowed)}"
         elif kind not in allowed:
             why = _not_taken(allowed)
-        elif kind in BLOCK_KINDS and REF_ONLY.fullmatch(match["rest"]):
+        elif kind in BLOCK_KINDS and (
+            REF_ONLY.fullmatch(match["rest"])
+            or (kind == "image" and IMAGE_REST.fullmatch(match["rest"]))
+        ):
             why = "must be on a line of its own, with nothing else on the line"
         else:
             why = f"is not written as a reference: use {REFERENCE_FORMS[kind]}"
@@ -385,6 +403,16 @@ def expand_markers(rendered_html: str, replace) -> str:
     return ANY_MARKER.sub(lambda m: replace(m["kind"], _ref(m["ref"])), rendered_html)
 
 
+def expand_images(rendered_html: str, replace) -> str:
+    """Swap each image marker for ``replace(id, caption)``, which returns HTML.
+
+    ``caption`` is the writer's caption override as plain (unescaped) text, or "".
+    """
+    return IMAGE_MARKER.sub(
+        lambda m: replace(int(m["ref"]), html.unescape(m["text"])), rendered_html
+    )
+
+
 def expand_links(rendered_html: str, replace) -> str:
     """Swap each article link marker for ``replace(id, text)``, which returns HTML.
 
@@ -406,6 +434,14 @@ def _place_callouts(clean: str, token: str) -> str:
     return clean.replace(f"<p>{token}:end{token}</p>", CALLOUT_END)
 
 
+def _place_images(clean: str, token: str) -> str:
+    """Images with a caption of their own become block markers holding it (escaped)."""
+    line = re.compile(rf"<p>{token}:image:(?P<ref>[0-9]+):(?P<text>[^<]*?){token}</p>")
+    return line.sub(
+        r'<cms-block kind="image" ref="\g<ref>">\g<text></cms-block>', clean
+    )
+
+
 def _place_mentions(clean: str, mentions: re.Pattern) -> str:
     """Mentions and links in text become inline markers (a link's words, already
     escaped, inside); one inside an attribute (an image's alt text, say) cannot hold
@@ -423,12 +459,25 @@ def _place_mentions(clean: str, mentions: re.Pattern) -> str:
 
 class _ReferenceLines(Preprocessor):
     """Gives a reference line a paragraph of its own, as if blank lines surrounded it:
-    ``Yawning.⏎[[quote:13]]⏎Then…`` places the quote between two paragraphs."""
+    ``Yawning.⏎[[quote:13]]⏎Then…`` places the quote between two paragraphs.
+
+    An image's caption override is set aside as plain text (no Markdown inside), in a
+    paragraph holding the render's token that ``_place_images`` turns into a marker.
+    """
+
+    def __init__(self, md, token: str):
+        super().__init__(md)
+        self.token = token
 
     def run(self, lines: list[str]) -> list[str]:
         result: list[str] = []
         for line in lines:
-            if REFERENCE_LINE.match(line):
+            if image := IMAGE_LINE.match(line):
+                caption = html.escape(" ".join(image["text"].split()), quote=False)
+                paragraph = f"<p>{self.token}:image:{image['ref']}:{caption}"
+                stored = self.md.htmlStash.store(f"{paragraph}{self.token}</p>")
+                result += ["", stored, ""]
+            elif REFERENCE_LINE.match(line):
                 result += ["", line.strip(), ""]
             else:
                 result.append(line)
@@ -516,7 +565,9 @@ class _CmsSyntax(Extension):
 
     def extendMarkdown(self, md):
         # After fenced code blocks (25) are set aside, so code is left as it is.
-        md.preprocessors.register(_ReferenceLines(md), "cms_reference_lines", 20)
+        md.preprocessors.register(
+            _ReferenceLines(md, self.token), "cms_reference_lines", 20
+        )
         # After indented code (80), before headings (70) and paragraphs.
         md.parser.blockprocessors.register(
             _Callouts(md.parser, self.token), "cms_callout", 75

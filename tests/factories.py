@@ -23,6 +23,7 @@ from articles.models import (
     Tag,
 )
 from articles.models.review import add_months, hash_body
+from cms.models import Image as LibraryImage
 from experts.models import Expert, Quote
 
 
@@ -236,3 +237,19 @@ class OldAddressFactory(factory.django.DjangoModelFactory):
 
     path = factory.Sequence(lambda n: f"/2019/05/{n % 28 + 1:02d}/old-post-{n}/")
     article = factory.SubFactory(ArticleFactory, published=True)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image: a real small JPEG with alt text, caption and credit."""
+
+    class Meta:
+        model = LibraryImage
+
+    title = factory.Sequence(lambda n: f"Library image {n}")
+    file = factory.LazyFunction(
+        lambda: image_file("library.jpg", size=(1600, 1000), fmt="JPEG")
+    )
+    alt = "A baby's hand holding a parent's finger"
+    caption = "Newborn skin is thinner than an adult's."
+    credit = "Photo: Demo Studio"
+    licence = "Staff photo"

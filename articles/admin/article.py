@@ -223,6 +223,7 @@ class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, Version
             "cms/admin/unsaved-changes.js",
             "cms/admin/insert-quote.js",
             "cms/admin/insert-article-link.js",
+            "cms/admin/insert-image.js",
             "cms/admin/checks.js",
         ]
 

@@ -286,8 +286,9 @@ feet and the inside of the eyelids
 
 
 # --- Articles ----------------------------------------------------------------------
-# Bodies use {{article:<slug>}} for another demo article's address and
-# {{quote:<key>}} for a placed quote; both are resolved when the content loads.
+# Bodies use {{article:<slug>}} for another demo article's address,
+# {{quote:<key>}} for a placed quote and {{image:<key>}} (or {{image:<key>|caption}})
+# for a library image of BODY_IMAGES; all are resolved when the content loads.
 # [[callout:<key>]] and [[expert:<slug>]] are the body syntax itself, kept as written.
 
 FLAGSHIP_BODY = """\
@@ -323,6 +324,8 @@ of the feet are rarely affected
 
 One of its oddest habits is that it moves around. A patch on the cheek might have \
 faded by lunchtime, only for a new one to appear on the tummy.
+
+{{image:newborn-rash-blotches}}
 
 {{quote:newborn-rash-pattern}}
 
@@ -378,6 +381,9 @@ fragranced wipes for now
 overheating can make the patches look redder
 - pat the skin dry rather than rubbing
 
+{{image:newborn-rash-plain-water|Warm water and a soft cloth are all the rash needs \
+while it fades.}}
+
 {{quote:newborn-rash-skin-care}}
 
 {{quote:newborn-rash-dont-squeeze}}
@@ -398,6 +404,8 @@ Read more: [our guide to cradle cap]({{article:cradle-cap}}).
 - **Eczema** usually starts after the first month or two, with dry, rough, itchy \
 patches that come and go. Check out our guide to \
 [eczema in babies]({{article:eczema-in-babies}}).
+
+{{image:newborn-rash-or-acne}}
 
 {{quote:newborn-rash-or-acne}}
 
@@ -427,6 +435,32 @@ Ask for an urgent GP appointment or call NHS 111 if your baby:
 
 Now read: [how to soothe nappy rash]({{article:nappy-rash}}).
 """
+
+# Library images placed in the flagship's body, by key: what to draw, and the words
+# the library keeps with them.
+BODY_IMAGES = {
+    "newborn-rash-blotches": {
+        "title": "Newborn rash: blotches with pale centres",
+        "image": ("face:blotches", "peach"),
+        "caption": "Patches often come and go from one feed to the next.",
+        "credit": "Illustration: Little Steps",
+        "licence": "Staff illustration",
+    },
+    "newborn-rash-plain-water": {
+        "title": "Sleeping newborn, plain skin care",
+        "image": ("face", "sky"),
+        "caption": "Leaving the skin alone is the usual advice.",
+        "credit": "Illustration: Little Steps",
+        "licence": "Staff illustration",
+    },
+    "newborn-rash-or-acne": {
+        "title": "Baby acne: small spots on cheeks and nose",
+        "image": ("face:spots", "rose"),
+        "caption": "Baby acne tends to stay on the face and starts a little later.",
+        "credit": "Illustration: Little Steps",
+        "licence": "Staff illustration",
+    },
+}
 
 FLAGSHIP_ITEMS = [
     {

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 
+from cms.models import Image as LibraryImage
 from experts.models import Expert, Quote
 
 from ..models import (
@@ -28,6 +29,7 @@ from ..models.review import add_months, hash_body
 from .content import (
     ARTICLES,
     AUTHORS,
+    BODY_IMAGES,
     CALLOUTS,
     CATEGORIES,
     EXPERTS,
@@ -46,6 +48,8 @@ OLD_ADDRESSES = ("/2019/05/03/newborn-rash/", "/?p=1042")
 # --- Loading -----------------------------------------------------------------------
 
 TOKEN = re.compile(r"\{\{(?P<kind>article|quote):(?P<key>[a-z0-9-]+)\}\}")
+# A library image of BODY_IMAGES, which becomes an [[image:<id>]] line.
+IMAGE_TOKEN = re.compile(r"\{\{image:(?P<key>[a-z0-9-]+)(?P<caption>\|[^}]*)?\}\}")
 # A Markdown link to another demo article, which becomes an [[article:<id>|…]].
 ARTICLE_LINK = re.compile(
     r"\[(?P<text>[^\]]+)\]\(\{\{article:(?P<key>[a-z0-9-]+)\}\}\)"
@@ -307,9 +311,12 @@ def load_demo_content(*, reset: bool = False) -> dict:
             {"title": data["title"], "kind": data["kind"], "body": data["body"]},
         )
 
+    library = _body_images(tally, reset=reset)
+
     # First every article, its links to others as plain words: links need ids.
     articles, written = {}, []
     for data in ARTICLES:
+        data = {**data, "body": _place_images(data["body"], library)}
         body = _resolve(data["body"], quotes, [], linked=None)
         motif, palette, label = data["hero"]
         article, fresh = ensure(
@@ -446,6 +453,29 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
             ensure(RelatedLink, {"article": article, "position": position}, values)
         )
     _prune(tally, article.related_links.all(), links)
+
+
+def _body_images(tally: _Tally, *, reset: bool) -> dict[str, LibraryImage]:
+    """The library images that bodies place (BODY_IMAGES), drawn like the others."""
+    library = {}
+    for key, data in BODY_IMAGES.items():
+        motif, palette = data["image"]
+        library[key], _ = _ensure(
+            tally,
+            LibraryImage,
+            {"title": data["title"]},
+            {name: data[name] for name in ("caption", "credit", "licence")},
+            reset=reset,
+            picture=_Picture("file", "alt", f"{key}.jpg", motif, palette, ITEM_SIZE),
+        )
+    return library
+
+
+def _place_images(text: str, library: dict[str, LibraryImage]) -> str:
+    """Turn each {{image:key}} (or {{image:key|caption}}) into its [[image:<id>]]."""
+    return IMAGE_TOKEN.sub(
+        lambda m: f"[[image:{library[m['key']].pk}{m['caption'] or ''}]]", text
+    )
 
 
 def _portrait(data: dict) -> _Picture:

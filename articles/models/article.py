@@ -140,7 +140,7 @@ class ArticleQuerySet(
                 Prefetch(
                     "body_references",
                     queryset=ArticleReference.objects.select_related(
-                        "callout", "expert", "target_article__category"
+                        "callout", "expert", "image", "target_article__category"
                     ),
                 ),
             )
@@ -306,10 +306,12 @@ class Article(MedicalReviewMixin, models.Model):
         "their short name. "
         "To link to another of our articles, write [[article:123|your words]] (or "
         "[[article:123]] for its title), or use “Link to an article” to search titles: "
-        "the link follows the article if its address changes.",
+        "the link follows the article if its address changes. "
+        "To place a picture from the image library, use “Insert image”, or put "
+        "[[image:12]] (or [[image:12|a caption of its own]]) on a line of its own.",
         validators=[
             MarkdownLimits(),
-            References("quote", "callout", "expert", "article"),
+            References("quote", "callout", "image", "expert", "article"),
         ],
     )
     body_html = models.TextField(blank=True, editable=False)
@@ -639,8 +641,8 @@ class Article(MedicalReviewMixin, models.Model):
 
     def body_for_page(self):
         """The stored body filled in from live data: quotes from the article's quote
-        list, standard callouts, mentioned experts and linked articles from its body
-        references.
+        list, standard callouts, library images, mentioned experts and linked articles
+        from its body references.
 
         A withdrawn quote's marker renders as nothing (``for_page`` already leaves
         withdrawn quotes out; the check here covers an article fetched without it).
@@ -671,6 +673,7 @@ class Article(MedicalReviewMixin, models.Model):
                 links={
                     int(ref.key): ref for ref in references if ref.kind == "article"
                 },
+                images={ref.image_id: ref.image for ref in references if ref.image_id},
                 seen=seen,
             )
 

@@ -1,4 +1,5 @@
-"""What an article's body refers to by key: standard callouts, experts and articles."""
+"""What an article's body refers to by key: standard callouts, experts, articles and
+library images."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,13 +10,14 @@ from django.db import models
 from django.db.models import Q
 
 from cms.markdown import block_keys, inline_keys
+from cms.models import Image
 from experts.models import Expert
 
 from .callouts import Callout
 
-# An article link is the row with neither a callout nor an expert: its target may have
+# An article link is the row with no callout, expert or image: its target may have
 # been deleted since (SET_NULL), and the row still holds the key and the title.
-IS_LINK = Q(callout__isnull=True, expert__isnull=True)
+IS_LINK = Q(callout__isnull=True, expert__isnull=True, image__isnull=True)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class ArticleReferenceQuerySet(models.QuerySet):
         wanted = {("callout", key) for key in block_keys(html, "callout")}
         wanted |= {("expert", key) for key in inline_keys(html, "expert")}
         wanted |= {("article", key) for key in inline_keys(html, "article")}
+        wanted |= {("image", key) for key in block_keys(html, "image") if key.isdigit()}
         if adding and not wanted:
             return
         have = {
@@ -103,6 +106,7 @@ class ArticleReferenceQuerySet(models.QuerySet):
         callouts = {key for kind, key in missing if kind == "callout"}
         experts = {key for kind, key in missing if kind == "expert"}
         targets = {int(key) for kind, key in missing if kind == "article"}
+        images = {int(key) for kind, key in missing if kind == "image"}
         from .article import Article  # article.py imports this module
 
         self.bulk_create(
@@ -131,6 +135,12 @@ class ArticleReferenceQuerySet(models.QuerySet):
                     else []
                 )
             ]
+            + [
+                ArticleReference(article=article, key=str(image.pk), image=image)
+                for image in (
+                    Image.objects.filter(pk__in=images).only("pk") if images else []
+                )
+            ]
         )
 
     def links(self) -> "ArticleReferenceQuerySet":
@@ -150,11 +160,12 @@ class ArticleReferenceQuerySet(models.QuerySet):
 
 
 class ArticleReference(models.Model):
-    """A standard callout, a mentioned expert or a linked article in an article's body.
+    """A standard callout, a mentioned expert, a linked article or a placed library
+    image in an article's body.
 
     Kept in step with the body whenever the article is saved, so the page fetches them
-    all in one query, neither a callout nor an expert can be deleted while a body still
-    refers to it, and "what links here" is a query.
+    all in one query, no callout, expert or image can be deleted while a body still
+    refers to it, and "what links here" (or "where is this image used") is a query.
     """
 
     article = models.ForeignKey(
@@ -174,6 +185,14 @@ class ArticleReference(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="article_mentions",
+    )
+    image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="body_references",
+        help_text="The library image placed with [[image:<id>]].",
     )
     target_article = models.ForeignKey(
         "articles.Article",
@@ -196,8 +215,11 @@ class ArticleReference(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(callout__isnull=False, expert__isnull=True)
-                | Q(callout__isnull=True, expert__isnull=False)
+                condition=Q(
+                    callout__isnull=False, expert__isnull=True, image__isnull=True
+                )
+                | Q(callout__isnull=True, expert__isnull=False, image__isnull=True)
+                | Q(callout__isnull=True, expert__isnull=True, image__isnull=False)
                 | IS_LINK,
                 name="article_reference_one_target",
             ),
@@ -220,6 +242,11 @@ class ArticleReference(models.Model):
                 condition=IS_LINK,
                 name="article_reference_article_once",
             ),
+            models.UniqueConstraint(
+                fields=["article", "key"],
+                condition=Q(image__isnull=False),
+                name="article_reference_image_once",
+            ),
         ]
 
     def __str__(self):
@@ -227,12 +254,16 @@ class ArticleReference(models.Model):
             return f"{self.article} places the callout [[callout:{self.key}]]"
         if self.expert_id:
             return f"{self.article} mentions [[expert:{self.key}]]"
+        if self.image_id:
+            return f"{self.article} places the image [[image:{self.key}]]"
         return f"{self.article} links to [[article:{self.key}]]"
 
     @property
     def kind(self) -> str:
         if self.callout_id:
             return "callout"
+        if self.image_id:
+            return "image"
         return "expert" if self.expert_id else "article"
 
 

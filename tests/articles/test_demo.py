@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.models.review import add_months
 from cms.markdown import block_refs
+from cms.models import Image as LibraryImage
 from experts.models import Expert, Quote
 
 MODELS = [
@@ -96,7 +97,7 @@ def test_image_files_are_written_once_the_load_commits(
     files = media_files()
 
     assert len(files) == Article.objects.count() + ListItem.objects.count() + (
-        Author.objects.count() + Expert.objects.count()
+        Author.objects.count() + Expert.objects.count() + LibraryImage.objects.count()
     )
     for article in Article.objects.all():
         assert (Path(settings.MEDIA_ROOT) / article.hero_image.name).is_file()

@@ -295,7 +295,9 @@ def test_demo_flagship_names_its_experts_in_full_first_then_short(client, demo):
 
     body = prose(client, flagship)
     mentions = [a.get_text() for a in body.select("a.expert-mention")]
-    captions = [caption.a.get_text() for caption in body.select("figcaption")]
+    captions = [
+        caption.a.get_text() for caption in body.select("figure.quote figcaption")
+    ]
 
     intro = next(p for p in body.select("p") if "we spoke to" in p.get_text())
     assert intro.get_text().endswith(

@@ -26,6 +26,7 @@ VISIBLE_CHANGES = {
     "tag": ("name", "Renamed topic"),
     "callout": ("title", "Renamed warning"),
     "article": ("title", "A renamed related guide"),
+    "image": ("caption", "A caption changed in the image library"),
 }
 MODELS = {
     "expert": Expert,
@@ -35,6 +36,7 @@ MODELS = {
     "tag": "articles.Tag",
     "callout": Callout,
     "article": Article,
+    "image": "cms.Image",
 }
 
 

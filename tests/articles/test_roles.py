@@ -38,6 +38,7 @@ WRITER = {
     "articles.view_callout",
     "experts.view_expert",
     *crud("experts", "quote", ("add", "change", "view")),
+    "cms.view_image",
 }
 EDITOR = {
     *WRITER,

@@ -19,12 +19,14 @@ from articles.transfer.export import (
     render_record,
 )
 from articles.transfer.restore import import_content, parse_record
+from cms.models import Image, ImageTag
 from experts.models import Quote
 from tests.factories import (
     ArticleFactory,
     ArticleQuoteFactory,
     AuthorFactory,
     CategoryFactory,
+    ImageFactory,
     QuoteFactory,
     TagFactory,
     UserFactory,
@@ -439,3 +441,52 @@ def test_new_records_after_an_import_get_new_ids(tmp_path, settings):
         articles + 1,
         quotes + 1,
     )
+
+
+def site_with_a_body_image():
+    """An article placing a library image twice, once with a caption of its own."""
+    image = ImageFactory(title="Rash close-up", alt="Red blotches", credit="Jo Lee")
+    image.tags.set([ImageTag.objects.create(name="skin")])
+    ArticleFactory(
+        slug="rash",
+        body=f"## Look\n\n[[image:{image.pk}]]\n\n## Again\n\n[[image:{image.pk}|Day 3]]",
+    )
+
+
+@pytest.mark.django_db
+def test_import_into_another_site_maps_placed_images_to_its_ids(tmp_path, settings):
+    one = export_then_empty(tmp_path, settings, site_with_a_body_image)
+    # This site's own images take the exported ids.
+    local = [ImageFactory(title=f"Local {n}") for n in range(3)]
+
+    report = import_content(one)
+
+    assert report.failed == 0, report.lines()
+    image = Image.objects.get(title="Rash close-up")
+    assert image.pk not in {other.pk for other in local}
+    assert (image.alt, image.credit) == ("Red blotches", "Jo Lee")
+    assert [tag.name for tag in image.tags.all()] == ["skin"]
+    assert image.file.storage.exists(image.file.name)
+    article = Article.objects.get(slug="rash")
+    assert f"[[image:{image.pk}]]" in article.body
+    assert f"[[image:{image.pk}|Day 3]]" in article.body
+    assert [ref.image for ref in article.body_references.all()] == [image]
+    # Imported again: the same image is found, not copied.
+    assert import_content(one).failed == 0
+    assert Image.objects.filter(title="Rash close-up").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_article_placing_an_image_missing_from_the_export_fails_with_why(
+    tmp_path, settings
+):
+    one = export_then_empty(tmp_path, settings, site_with_a_body_image)
+    [record] = (one / "images").glob("*.md")
+    record.unlink()
+
+    report = import_content(one)
+
+    [failure] = report.failures
+    assert failure.startswith("articles/")
+    assert f"it places image {record.stem}, which is not in the export" in failure
+    assert not Article.objects.exists()

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from django.db.models import Prefetch
 
+from cms.models import Image
 from experts.models import Expert, Quote, SignOff
 
 from ...models import (
@@ -154,6 +155,29 @@ def quote_record(quote: Quote) -> Record:
             modified_at=_moment(quote.modified_at),
         ),
         quote.text,
+    )
+
+
+def image_record(image: Image) -> Record:
+    """A library image: bodies place it by id ([[image:N]]), which an import maps."""
+    return Record(
+        f"images/{image.pk}.md",
+        _front(
+            "images",
+            id=image.pk,
+            title=image.title,
+            file=image.file.name,
+            alt=image.alt,
+            caption=image.caption,
+            credit=image.credit,
+            licence=image.licence,
+            focal_x=image.focal_x,
+            focal_y=image.focal_y,
+            tags=sorted(tag.name for tag in image.tags.all()),
+            uploaded_by=_username(image.uploaded_by),
+            uploaded_at=_moment(image.uploaded_at),
+            modified_at=_moment(image.modified_at),
+        ),
     )
 
 
@@ -315,6 +339,9 @@ QUERIES = {
             queryset=SignOff.objects.select_related("by").order_by("at", "pk"),
         )
     ),
+    "images": lambda: Image.objects.select_related("uploaded_by").prefetch_related(
+        "tags"
+    ),
     "articles": article_queryset,
 }
 RECORDS = {
@@ -324,12 +351,14 @@ RECORDS = {
     "experts": expert_record,
     "authors": author_record,
     "quotes": quote_record,
+    "images": image_record,
     "articles": article_record,
 }
 # The image fields of each kind (list items' images are read with their article).
 MEDIA_FIELDS = {
     "experts": ["photo"],
     "authors": ["photo"],
+    "images": ["file"],
     "articles": ["hero_image"],
 }
 

@@ -117,6 +117,21 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "created_at": MOMENT,
         "modified_at": MOMENT,
     },
+    "images": {
+        "id": ID,
+        "title": NAME,
+        "file": NAME,
+        "alt": TEXT,
+        "caption": TEXT,
+        "credit": TEXT,
+        "licence": TEXT,
+        "focal_x": Key("int", 50),
+        "focal_y": Key("int", 50),
+        "tags": TEXTS,
+        "uploaded_by": OPTIONAL,
+        "uploaded_at": MOMENT,
+        "modified_at": MOMENT,
+    },
     "articles": {
         "id": ID,
         "title": NAME,
@@ -189,7 +204,16 @@ SCHEMAS: dict[str, dict[str, Key]] = {
     "gone": {"article_paths": TEXTS, "old_addresses": TEXTS},
 }
 # Folders in the order an import needs them: what a record refers to comes first.
-KINDS = ["sections", "tags", "callouts", "experts", "authors", "quotes", "articles"]
+KINDS = [
+    "sections",
+    "tags",
+    "callouts",
+    "experts",
+    "authors",
+    "quotes",
+    "images",
+    "articles",
+]
 
 
 @dataclass(frozen=True)

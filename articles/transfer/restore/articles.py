@@ -36,6 +36,7 @@ from .writer import (
 )
 
 QUOTE_REF = re.compile(r"\[\[quote:(?P<ref>[0-9]+)\]\]")
+IMAGE_REF = re.compile(r"\[\[image:(?P<ref>[0-9]+)(?:\|[^\]\n]*)?\]\]")
 REVISION_COMMENT = "Imported from a Markdown export"
 LINKS_COMMENT = "Imported from a Markdown export: links to other articles"
 
@@ -123,14 +124,26 @@ class _ArticleWriters(_Writer):
             )
         return self.quote_ids[exported]
 
+    def _image_id(self, exported: int) -> int:
+        if exported not in self.image_ids:
+            raise ItemError(
+                f"it places image {exported}, which is not in the export or failed "
+                f"to import (images/{exported}.md)"
+            )
+        return self.image_ids[exported]
+
     def _rewrite(self, text: str) -> str:
         def quote(match):
             return _swap(match, self._quote_id(int(match["ref"])))
 
+        def image(match):
+            return _swap(match, self._image_id(int(match["ref"])))
+
         def article(match):
             return _swap(match, self.article_ids.get(int(match["ref"])))
 
-        return ARTICLE_LINK.sub(article, QUOTE_REF.sub(quote, text))
+        text = IMAGE_REF.sub(image, QUOTE_REF.sub(quote, text))
+        return ARTICLE_LINK.sub(article, text)
 
     def article(self, item: Item):
         front = self.translate_article(item)
@@ -172,6 +185,7 @@ class _ArticleWriters(_Writer):
                 key=str(link["id"]),
                 callout=None,
                 expert=None,
+                image=None,
                 defaults={"title": link["title"]},
             )
         have = set()

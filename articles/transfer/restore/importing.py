@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from cms.models import Image
 from experts.models import Expert, Quote
 
 from ...models import Article, Author, Callout, Category, Tag
@@ -62,6 +63,7 @@ class _Restore(_ArticleWriters, _KindWriters):
             "experts": self.expert,
             "authors": self.author,
             "quotes": self.quote,
+            "images": self.image,
             "articles": self.article,
         }
         # Top-level sections first: sub-sections name them as parents.
@@ -83,7 +85,7 @@ class _Restore(_ArticleWriters, _KindWriters):
 def _reset_sequences() -> None:
     """Records created with their exported ids leave PostgreSQL's sequences behind:
     the next record made here would take a used id."""
-    models = [Category, Tag, Callout, Expert, Author, Quote, Article]
+    models = [Category, Tag, Callout, Expert, Author, Quote, Image, Article]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:
         with connection.cursor() as cursor:

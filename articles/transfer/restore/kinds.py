@@ -1,6 +1,7 @@
 """Writing the records an article refers to (sections, tags, callouts, experts,
-authors, quotes), and the gone addresses."""
+authors, quotes, library images), and the gone addresses."""
 
+from cms.models import Image, ImageTag
 from experts.models import Expert, Quote, SignOff
 
 from ...models import (
@@ -183,6 +184,52 @@ class _KindWriters(_Writer):
     def _map_quote(self, exported: int | None, local: int) -> None:
         if exported is not None:
             self.quote_ids[exported] = local
+
+    def image(self, item: Item):
+        front = {**item.front, "uploaded_by": self.username(item.front["uploaded_by"])}
+        image = self._find_image(front)
+        if found := self.compare("images", image, front, ""):
+            self._map_image(front["id"], image.pk)
+            return found
+        created = image is None
+        image = image or Image(pk=_free(Image, front["id"]))
+        _set(image, "images", front)
+        image.file = self.media(
+            front["file"], Image._meta.get_field("file"), image.file.name or ""
+        )
+        image.uploaded_by = self.user(front["uploaded_by"])
+        image.full_clean()
+        image.save()
+        image.tags.set(
+            [ImageTag.objects.get_or_create(name=name)[0] for name in front["tags"]]
+        )
+        times = {
+            name: front[name]
+            for name in ("uploaded_at", "modified_at")
+            if front[name] is not None
+        }
+        if times:
+            Image.objects.filter(pk=image.pk).update(**times)
+        self._map_image(front["id"], image.pk)
+        return (CREATED if created else UPDATED), ""
+
+    def _find_image(self, front: dict) -> Image | None:
+        """The same file with the same title, not yet taken by another record of this
+        import; the one with the exported id if it is one."""
+        taken = set(self.image_ids.values())
+        found = [
+            image
+            for image in Image.objects.filter(
+                file=front["file"], title=front["title"]
+            ).order_by("pk")
+            if image.pk not in taken
+        ]
+        same_id = [image for image in found if image.pk == front["id"]]
+        return (same_id or found or [None])[0]
+
+    def _map_image(self, exported: int | None, local: int) -> None:
+        if exported is not None:
+            self.image_ids[exported] = local
 
     def gone(self, item: Item):
         """Addresses that lead nowhere: recorded as gone unless one leads somewhere."""

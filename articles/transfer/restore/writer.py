@@ -38,6 +38,7 @@ class _Writer:
     def __init__(self, root: Path, report: ImportReport, stream):
         self.root, self.report, self.stream = root, report, stream
         self.quote_ids: dict[int, int] = {}
+        self.image_ids: dict[int, int] = {}
         self.article_ids: dict[int, int] = {}
         self.users: dict[str, object] = {}
         self.missing_users: set[str] = set()
