@@ -33,7 +33,10 @@ PAGES = {
 
 def lighthouse(url: str, output: Path) -> dict:
     """One run's report (Lighthouse's JSON); the phone profile is its default."""
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    env = {
+        **os.environ,
+        "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+    }
     command = [
         "npx",
         "--yes",
