@@ -9,7 +9,10 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from demo_site import BASE_DIR, demo_site
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's modules too
+
+from bench.demo_site import demo_site  # noqa: E402
 
 OUT = BASE_DIR / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

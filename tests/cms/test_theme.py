@@ -77,6 +77,17 @@ def test_search_and_not_found_forms_use_the_styled_controls(client, path):
     assert "button" in form.select_one("button[type=submit]")["class"]
 
 
+def test_site_css_styles_the_shared_body_figure():
+    """The markup the body's [[image:N]] renders (figure, picture, caption, credit)."""
+    css = Path(finders.find("cms/site/site.css")).read_text()
+    for selector in [
+        "figure.body-figure img",
+        "figure.body-figure figcaption",
+        "figure.body-figure .credit",
+    ]:
+        assert selector + " {" in css
+
+
 def test_site_css_is_under_30_kb_compressed():
     css = Path(finders.find("cms/site/site.css")).read_bytes()
     assert len(gzip.compress(css, compresslevel=9)) < CSS_BUDGET
