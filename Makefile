@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format check bench clean install
+.PHONY: run serve test lint format check bench lighthouse screenshots clean install
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
@@ -68,6 +68,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(filter-out 0,$(WAGTAIL)),--wagtail)
 	$(BIN)/python bench/api_at_scale.py
 	$(BIN)/python bench/wordpress_import.py
+
+# Lighthouse (npm registry, Debian's Chromium) on the article, home and a section page of
+# the deployed demo, phone profile, median of 3 runs; results in docs/performance.md.
+lighthouse: $(STAMP)
+	$(BIN)/python bench/lighthouse.py
+
+# The reader's pages on a phone and a desktop, into docs/screenshots/ (README).
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

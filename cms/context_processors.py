@@ -10,6 +10,10 @@ SITE_URLS = {
     "feed_rss": "articles:feed_rss",
     "feed_atom": "articles:feed_atom",
     "experts": "experts:index",
+    "privacy": "legal:privacy",
+    "terms": "legal:terms",
+    "cookies": "legal:cookies",
+    "accessibility": "legal:accessibility",
 }
 
 

@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, SectionSitemap
 from experts.sitemaps import ExpertSitemap
 
-from . import accounts, api
+from . import accounts, api, legal
 from .media import media
 from .pagecache import cached_page
 from .views import favicon, health, health_live, markdownx_urls, robots_txt
@@ -18,6 +18,7 @@ sitemaps = {
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
     "experts": ExpertSitemap,
+    "legal": legal.LegalSitemap,
 }
 
 # Sitemaps list every published article (with its dates), author and expert.
@@ -71,6 +72,7 @@ urlpatterns = [
         name="sitemaps",
     ),
     path("experts/", include("experts.urls")),
+    path("legal/", include(legal)),
     path("", include("articles.urls")),
 ]
 

@@ -57,6 +57,9 @@ TAGS = [
     ("feeding", "Feeding"),
     ("summer", "Summer"),
     ("childhood-illnesses", "Childhood illnesses"),
+    ("sleep", "Sleep"),
+    ("development", "Development"),
+    ("wellbeing", "Wellbeing"),
 ]
 
 # --- People ------------------------------------------------------------------------
@@ -1041,6 +1044,182 @@ Now read: \
                 "Rashes in babies and children (NHS)",
             ),
         ],
+    },
+    {
+        "slug": "tummy-time",
+        "category": "baby",
+        "title": "Tummy time: why it matters and how to make it fun",
+        "standfirst": "A few minutes on their front each day helps your baby build "
+        "the strength to roll, sit and crawl. Here's how to start, and what to do if "
+        "they protest.",
+        "hero": ("face", "sage", "Tummy time"),
+        "hero_caption": "Start with a minute or two on your chest, then build up.",
+        "author": "esme-dalgleish",
+        "tags": ["development", "newborn"],
+        "published_at": _at(2026, 10, 1),
+        "body": """\
+Babies spend a lot of time lying on their backs, which is exactly right for sleep. \
+Awake time on their tummy gives them the chance to practise lifting their head and \
+pushing up with their arms, the first steps towards rolling and crawling.
+
+## When to start
+
+You can start in the first weeks, as soon as your baby is home. Keep the first \
+sessions short: a minute or two, a few times a day, when your baby is awake, alert \
+and not straight after a feed.
+
+## Ideas to try
+
+- Lie back and rest your baby on your chest, so they can lift their head to see you.
+- Lay them across your lap and gently rub their back.
+- Put a rolled-up towel under their chest for a little support.
+- Get down on the floor at their eye level, or place a toy or mirror just in front \
+of them.
+
+## If your baby protests
+
+Lots of babies grumble at first. Try a shorter session, a different position or a \
+different time of day, and stop when they've had enough. Most come to enjoy it as \
+they get stronger.
+
+## Staying safe
+
+Stay with your baby the whole time they're on their tummy. When they fall asleep, \
+turn them onto their back in their own cot or Moses basket.
+""",
+        "related": [],
+    },
+    {
+        "slug": "toddler-tantrums",
+        "category": "toddler",
+        "title": "Toddler tantrums: why they happen and how to stay calm",
+        "standfirst": "Big feelings and few words to explain them make tantrums a "
+        "normal part of being two. A calm, consistent response helps them pass "
+        "sooner.",
+        "hero": ("face", "butter", "Tantrums"),
+        "hero_caption": "Tantrums usually ease as a child's language grows.",
+        "author": "esme-dalgleish",
+        "tags": ["development", "wellbeing"],
+        "published_at": _at(2026, 10, 8),
+        "body": """\
+Tantrums are most common between 18 months and three years. Toddlers want to do \
+more than they can manage, and they don't yet have the words to say how frustrated, \
+tired or hungry they feel.
+
+## Common triggers
+
+- being tired, hungry or unwell
+- wanting something they can't have, or to do something by themselves
+- changes of plan, or leaving somewhere fun
+- a busy, noisy place with too much going on
+
+## During a tantrum
+
+Stay close and keep your own voice calm and low. Make sure your child can't hurt \
+themselves or anyone else, then wait it out: reasoning rarely works mid-meltdown. \
+Once they've calmed down, offer a cuddle and name the feeling for them, such as \
+"you were cross because we had to leave the park".
+
+## Heading them off
+
+Regular meals, snacks and naps help a lot. Give a warning before a change ("two more \
+goes on the slide, then home"), offer simple choices, and notice when they're \
+getting things right.
+
+## When to ask for help
+
+Talk to your health visitor or GP if tantrums are very frequent or intense, if your \
+child often hurts themselves or others, or if you're finding it hard to cope. You \
+don't have to manage on your own.
+""",
+        "related": [],
+    },
+    {
+        "slug": "sleeping-well-in-late-pregnancy",
+        "category": "pregnancy",
+        "title": "Sleeping well in late pregnancy: positions and practical tips",
+        "standfirst": "A growing bump, heartburn and trips to the loo can all get in "
+        "the way of a good night. Here's how to get comfortable, and why your side is "
+        "the safest way to fall asleep.",
+        "hero": ("heart", "lilac", "Pregnancy sleep"),
+        "hero_caption": "Pillows between the knees and under the bump can ease aches.",
+        "author": "maisie-arkwright",
+        "tags": ["sleep", "wellbeing"],
+        "published_at": _at(2026, 9, 17),
+        "body": """\
+Broken sleep is very common in the last months of pregnancy. A few changes to your \
+evening and your pillows can make nights more comfortable.
+
+## Go to sleep on your side
+
+From 28 weeks, settle down to sleep on your side, left or right, for naps as well as \
+at night. Research has linked going to sleep on your back in late pregnancy with a \
+higher risk of stillbirth. If you wake up on your back, don't worry: just turn onto \
+your side again.
+
+## Getting comfortable
+
+- Tuck a pillow between your knees and another under your bump.
+- A wedge or folded towel behind your back can stop you rolling over.
+- Keep the bedroom cool, dark and quiet.
+
+## Heartburn and night-time loo trips
+
+Eat your evening meal a few hours before bed and raise the head of the bed slightly \
+if heartburn keeps you awake. Drink plenty during the day, then a little less in the \
+hour or two before bed.
+
+## When to mention it
+
+Tell your midwife if you can't sleep because of worry or low mood, if you snore \
+loudly or wake up gasping, or if you have restless legs that stop you settling. \
+Contact your maternity unit straight away if your baby's movements slow down or \
+change.
+""",
+        "related": [],
+    },
+    {
+        "slug": "staying-active-in-pregnancy",
+        "category": "pregnancy",
+        "title": "Staying active in pregnancy: gentle exercise that helps",
+        "standfirst": "Moving every day is good for you and your baby. Here's what "
+        "counts, what to avoid and how to adapt as your bump grows.",
+        "hero": ("sun", "mint", "Active pregnancy"),
+        "hero_caption": "Walking and swimming are easy ways to keep moving.",
+        "author": "callum-pryce",
+        "tags": ["wellbeing"],
+        "published_at": _at(2026, 9, 30),
+        "body": """\
+Keeping active in pregnancy can help you sleep, lift your mood and prepare your body \
+for labour. If you were active before, you can usually carry on; if not, it's a good \
+time to start gently.
+
+## How much is enough
+
+Aim for around 150 minutes of moderate activity a week, spread over most days. \
+Moderate means you can still hold a conversation while you move. Strength exercises \
+twice a week help too.
+
+## Good choices
+
+- brisk walking
+- swimming and aqua classes
+- pregnancy yoga or pilates with a qualified teacher
+- cycling on an exercise bike
+
+## What to avoid
+
+- contact sports and activities where you could fall, such as horse riding
+- scuba diving
+- lying flat on your back for long periods after about 16 weeks
+
+## When to stop and get advice
+
+Stop and contact your midwife or maternity unit if you feel dizzy or faint, have \
+chest pain, bleeding or fluid from the vagina, painful contractions, or if your \
+baby's movements change.
+""",
+        "related": [],
     },
     {
         "slug": "skin-changes-in-pregnancy",

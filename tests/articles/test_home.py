@@ -22,17 +22,17 @@ def test_featured_article_is_the_one_editors_chose(client):
     chosen = ArticleFactory(published=True, is_featured=True, published_at=ago(days=3))
     ArticleFactory(published=True, published_at=ago(minutes=5))
     page = soup(client.get(reverse("articles:home")))
-    featured = page.select(".home-featured .card h2 a")
+    featured = page.select(".home-featured .card-lead h2 a")
     assert [a.get_text() for a in featured] == [chosen.title]
-    latest = [a.get_text() for a in page.select(".home-latest .card h2 a")]
-    assert chosen.title not in latest
+    others = [a.get_text() for a in page.select(".card:not(.card-lead) h2 a")]
+    assert chosen.title not in others
 
 
 def test_without_a_choice_the_latest_article_is_featured(client):
     ArticleFactory(published=True, published_at=ago(days=1))
     newest = ArticleFactory(published=True, published_at=ago(minutes=5))
     page = soup(client.get(reverse("articles:home")))
-    assert page.select_one(".home-featured .card h2 a").get_text() == newest.title
+    assert page.select_one(".home-featured .card-lead h2 a").get_text() == newest.title
 
 
 def test_a_featured_draft_or_scheduled_article_is_not_shown(client):
@@ -47,6 +47,52 @@ def test_a_featured_draft_or_scheduled_article_is_not_shown(client):
     html = client.get(reverse("articles:home")).content.decode()
     assert "Featured draft" not in html and "Featured later" not in html
     assert public.title in soup_text(html).select_one(".home-featured").get_text()
+
+
+def test_home_leads_with_one_story_two_beside_it_and_a_grid_of_the_rest(client):
+    lead = ArticleFactory(published=True, published_at=ago(minutes=1))
+    rest = [
+        ArticleFactory(published=True, published_at=ago(hours=h)) for h in range(1, 7)
+    ]
+    page = soup(client.get(reverse("articles:home")))
+
+    titles = [a.get_text() for a in page.select(".home-featured .card-lead h2 a")]
+    assert titles == [lead.title]
+    beside = page.select(".home-featured .front-secondary .card h2 a")
+    assert [a.get_text() for a in beside] == [a.title for a in rest[:2]]
+    grid = page.select(".home-latest .cards > .card h2 a")
+    assert [a.get_text() for a in grid] == [a.title for a in rest[2:]]
+    assert page.select_one(".home-latest h2").get_text() == "Latest advice"
+
+
+def test_section_front_leads_with_its_newest_article_then_a_grid(client):
+    section = CategoryFactory(name="Toddler", slug="toddler")
+    newest = ArticleFactory(published=True, category=section, published_at=ago(hours=1))
+    older = [
+        ArticleFactory(published=True, category=section, published_at=ago(days=d))
+        for d in range(1, 4)
+    ]
+    page = soup(client.get(section.get_absolute_url()))
+    assert page.select_one(".front-lead .card-lead h2 a").get_text() == newest.title
+    grid = [a.get_text() for a in page.select(".cards > .card h2 a")]
+    assert grid == [a.title for a in older]
+
+
+def test_a_section_with_one_article_shows_it_as_the_lead_alone(client):
+    section = CategoryFactory(name="Pregnancy", slug="pregnancy")
+    only = ArticleFactory(published=True, category=section)
+    page = soup(client.get(section.get_absolute_url()))
+    assert page.select_one(".card-lead h2 a").get_text() == only.title
+    assert not page.select(".cards")
+
+
+def test_a_section_front_past_its_first_page_has_no_lead(client):
+    section = CategoryFactory(name="Baby", slug="baby")
+    for hours in range(1, 23):
+        ArticleFactory(published=True, category=section, published_at=ago(hours=hours))
+    page = soup(client.get(section.get_absolute_url(), {"page": "2"}))
+    assert not page.select(".card-lead")
+    assert len(page.select(".cards > .card")) == 2
 
 
 def soup_text(html):

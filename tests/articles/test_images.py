@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from cms import images
@@ -110,12 +111,23 @@ def test_small_images_are_never_enlarged(client):
 
 
 def test_cards_are_lazy_16_by_9_crops(client, article):
+    # A newer article leads the section: this one is a card in the grid below it.
+    ArticleFactory(
+        published=True, category=article.category, published_at=timezone.now()
+    )
     page = soup(client.get(article.category.get_absolute_url()))
-    img = page.select_one(".card picture img")
+    img = page.select_one(".cards .card picture img")
     assert img["loading"] == "lazy"
     assert img["alt"] == ""  # the card's title link says what it is
     assert (img["width"], img["height"]) == ("1200", "675")
     assert srcset_widths(img["srcset"]) == [480, 800, 1200]
+
+
+def test_a_section_fronts_lead_picture_is_fetched_at_once(client, article):
+    page = soup(client.get(article.category.get_absolute_url()))
+    img = page.select_one(".card-lead picture img")
+    assert (img["loading"], img["fetchpriority"]) == ("eager", "high")
+    assert (img["width"], img["height"]) == ("1200", "675")
 
 
 def test_portraits_are_square_renditions(client):

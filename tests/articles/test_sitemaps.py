@@ -38,12 +38,19 @@ def locations(client, section):
     return [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
 
 
-def test_index_lists_the_four_sitemaps(client):
+def test_index_lists_the_five_sitemaps(client):
     root = xml(client, "/sitemap.xml")
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
     assert [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)] == [
         f"{ORIGIN}/sitemaps/{name}.xml"
-        for name in ("articles", "sections", "authors", "experts")
+        for name in ("articles", "sections", "authors", "experts", "legal")
+    ]
+
+
+def test_legal_sitemap_lists_the_legal_pages(client):
+    assert locations(client, "legal") == [
+        f"{ORIGIN}/legal/{name}/"
+        for name in ("privacy", "terms", "cookies", "accessibility")
     ]
 
 

@@ -134,7 +134,7 @@ def test_reviewed_article_is_a_medical_web_page_matching_the_page(
 
     assert main["publisher"]["@type"] == "Organization"
     assert main["publisher"]["name"] == settings.CMS_SITE_NAME
-    assert main["publisher"]["name"] == page.select_one(".site-name").get_text()
+    assert main["publisher"]["name"] == page.select_one(".site-logo img")["alt"]
 
     review_line = page.select_one(".medical-review")
     reviewer = main["reviewedBy"]

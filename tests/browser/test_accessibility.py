@@ -21,6 +21,11 @@ PAGES = {
     "experts": "/experts/",
     "search": "/search/?q=rash",
     "not found": "/no-such-section/no-such-article/",
+    "top-level section": "/pregnancy/",
+    "privacy": "/legal/privacy/",
+    "terms": "/legal/terms/",
+    "cookies": "/legal/cookies/",
+    "accessibility statement": "/legal/accessibility/",
 }
 
 
