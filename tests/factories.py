@@ -35,6 +35,17 @@ def image_file(name="photo.png", size=(40, 30), fmt="PNG", color=(200, 120, 80))
     )
 
 
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image: a small real file with its alt text."""
+
+    class Meta:
+        model = "cms.Image"
+
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    file = factory.LazyFunction(image_file)
+    alt = "Sunlight on a kitchen table"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
