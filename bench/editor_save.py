@@ -105,7 +105,8 @@ def main() -> int:
         run_worker()  # the demo's own renditions: only the new photo's are left
         category, slug = FLAGSHIP
         article = Article.objects.get(category__slug=category, slug=slug)
-        url = reverse("admin:articles_article_change", args=[article.pk])
+        # A new photo is a new file for the article's library image.
+        url = reverse("admin:cms_image_change", args=[article.hero_image_id])
         client = Client()
         client.force_login(
             get_user_model().objects.create_superuser("bench", "bench@example.com")
@@ -118,7 +119,7 @@ def main() -> int:
             data = photo(number, orientation)
             fields = form_fields(client.get(url).content.decode())
             fields.update(
-                hero_image=SimpleUploadedFile(
+                file=SimpleUploadedFile(
                     f"photo-{number}.jpg", data, "image/jpeg"
                 ),
                 _save=["Save"],

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 
+from cms.models import Image
 from experts.models import Expert, Quote
 
 from ..models import (
@@ -68,17 +69,24 @@ class _Tally:
         }
 
 
+# Every demo picture is drawn for the demo: its credit and licence say so.
+DEMO_CREDIT = "Illustration: demo artwork"
+DEMO_LICENCE = "Made for this demo; free to reuse"
+
+
 @dataclass(frozen=True)
 class _Picture:
-    """A demo image: the field and its alt field, a file name and what to draw."""
+    """A demo image: the row's field picking it, its library title, a file name,
+    what to draw and its caption."""
 
     field: str
-    alt_field: str | None
+    title: str
     name: str
     motif: str
     palette: str
     size: tuple[int, int]
     label: str = ""
+    caption: str = ""
 
 
 def _ensure(
@@ -120,24 +128,41 @@ def _ensure(
 
 
 def _place_picture(tally: _Tally, obj: models.Model, picture: _Picture) -> bool:
-    """Point the row at its drawing, written to storage once the transaction commits
-    (a run that fails leaves no files). Returns whether anything changed."""
-    field_file = getattr(obj, picture.field)
-    alt = (
-        image_alt(picture.motif, picture.palette, picture.label)
-        if picture.alt_field
-        else None
-    )
-    if field_file and (not picture.alt_field or getattr(obj, picture.alt_field) == alt):
+    """Point the row at its library image. Returns whether anything changed."""
+    image = _library_image(tally, picture)
+    if getattr(obj, f"{picture.field}_id") == image.pk:
         return False
-    field = obj._meta.get_field(picture.field)
-    name = field.generate_filename(obj, picture.name)
+    setattr(obj, picture.field, image)
+    return True
+
+
+def _library_image(tally: _Tally, picture: _Picture) -> Image:
+    """The demo drawing's library image, found by its file name: created (its file
+    written to storage once the transaction commits, so a run that fails leaves no
+    files) or given the demo's words again."""
+    values = {
+        "title": picture.title,
+        "alt": image_alt(picture.motif, picture.palette, picture.label),
+        "caption": picture.caption,
+        "credit": DEMO_CREDIT,
+        "licence": DEMO_LICENCE,
+    }
+    image = Image.objects.filter(file__endswith=f"/{picture.name}").first()
+    if image is not None:
+        if all(getattr(image, key) == value for key, value in values.items()):
+            return image
+        for key, value in values.items():
+            setattr(image, key, value)
+        image.full_clean()
+        image.save()
+        tally.updated["images"] += 1
+        return image
+    image = Image(**values)
+    field = Image._meta.get_field("file")
+    name = field.generate_filename(image, picture.name)
     # The size is known: nothing is drawn or read until the file is written.
-    field_file.name = name
-    setattr(obj, field.width_field, picture.size[0])
-    setattr(obj, field.height_field, picture.size[1])
-    if picture.alt_field:
-        setattr(obj, picture.alt_field, alt)
+    image.file.name = name
+    image.width, image.height = picture.size
     storage = field.storage
 
     def write():
@@ -148,8 +173,10 @@ def _place_picture(tally: _Tally, obj: models.Model, picture: _Picture) -> bool:
 
     # Registered before the row is saved, so it runs before its renditions are made.
     transaction.on_commit(write)
+    image.full_clean()
+    image.save()
     tally.images += 1
-    return True
+    return image
 
 
 def _prune(tally: _Tally, queryset, keep: list[models.Model]) -> None:
@@ -318,7 +345,6 @@ def load_demo_content(*, reset: bool = False) -> dict:
             {
                 "title": data["title"],
                 "standfirst": data["standfirst"],
-                "hero_caption": data["hero_caption"],
                 "body": body,
                 "list_heading": data.get("list_heading", ""),
                 "status": data.get("status", Article.Status.PUBLISHED),
@@ -330,12 +356,13 @@ def load_demo_content(*, reset: bool = False) -> dict:
             },
             _Picture(
                 "hero_image",
-                "hero_alt",
+                data["title"],
                 f"{data['slug']}-hero.jpg",
                 motif,
                 palette,
                 HERO_SIZE,
                 label,
+                caption=data["hero_caption"],
             ),
         )
         articles[data["slug"]] = article
@@ -405,7 +432,7 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
                 },
                 _Picture(
                     "image",
-                    "image_alt",
+                    item["heading"],
                     f"{data['slug']}-{position:02d}.jpg",
                     item_motif,
                     item_palette,
@@ -449,6 +476,12 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
 
 
 def _portrait(data: dict) -> _Picture:
+    name = data.get("display_name") or data["name"]
     return _Picture(
-        "photo", None, f"{data['slug']}.jpg", "portrait", data["palette"], PORTRAIT_SIZE
+        "photo",
+        f"Portrait: {name}",
+        f"{data['slug']}.jpg",
+        "portrait",
+        data["palette"],
+        PORTRAIT_SIZE,
     )

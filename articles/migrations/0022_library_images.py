@@ -81,8 +81,8 @@ def from_library(apps, schema_editor):
         model = apps.get_model("articles", model_name)
         for row in model.objects.filter(**{f"{fk}__isnull": False}).select_related(fk):
             values = back_to_fields(getattr(row, fk), **names)
-            for name, value in values.items():
-                setattr(row, name, value)
+            # Past the file field's descriptor, which would open the file to measure it.
+            row.__dict__.update(values)
             row.save(update_fields=list(values))
 
 

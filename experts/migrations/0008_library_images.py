@@ -37,8 +37,8 @@ def from_library(apps, schema_editor):
     Expert = apps.get_model("experts", "Expert")
     for expert in Expert.objects.filter(photo__isnull=False).select_related("photo"):
         values = back_to_fields(expert.photo, **PHOTO)
-        for name, value in values.items():
-            setattr(expert, name, value)
+        # Past the file field's descriptor, which would open the file to measure it.
+        expert.__dict__.update(values)
         expert.save(update_fields=list(values))
 
 
