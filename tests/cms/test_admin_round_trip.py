@@ -138,7 +138,7 @@ def writers_draft(writer) -> Article:
             "## What helps\n\nSomething cold to chew.\n\n"
             f"{quote.reference}\n\n## What to avoid\n\nAmber necklaces."
         ),
-        hero_image=illustrated.hero_image.name,
+        hero_image=illustrated.hero_image.file.name,
         hero_width=illustrated.hero_width,
         hero_height=illustrated.hero_height,
         hero_alt="A baby chewing a teething ring",

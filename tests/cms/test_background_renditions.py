@@ -119,7 +119,7 @@ def test_an_admin_save_queues_the_renditions_and_makes_none(admin_client):
     assert queued() == []
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     article.refresh_from_db()
-    assert article.hero_image_renditions == [article.hero_image.name, 50, 50]
+    assert article.hero_image_renditions == [article.hero_image.file.name, 50, 50]
 
 
 def test_the_page_shows_the_original_until_the_worker_runs_then_the_picture(
@@ -140,13 +140,13 @@ def test_the_page_shows_the_original_until_the_worker_runs_then_the_picture(
     page = soup(before.text)
     hero = page.select_one("figure.hero img")
     assert page.select("picture") == []
-    assert hero["src"] == article.hero_image.url
+    assert hero["src"] == article.hero_image.file.url
     assert (hero["width"], hero["height"]) == ("2000", "1000")
     assert hero["alt"] == "A baby asleep on a blanket"
     item = ListItem.objects.get(article=article)
-    assert page.select_one("a.expandable")["href"] == item.image.url
+    assert page.select_one("a.expandable")["href"] == item.image.file.url
     card = soup(listed.text).select_one(".card img")
-    assert card["src"] == article.hero_image.url and "srcset" not in card.attrs
+    assert card["src"] == article.hero_image.file.url and "srcset" not in card.attrs
 
     run_worker()
 
@@ -229,7 +229,7 @@ def test_an_unchanged_save_queues_nothing_and_a_new_focal_point_queues_once():
 
     run_worker()
     article = Article.objects.get(pk=article.pk)
-    assert article.hero_image_renditions == [article.hero_image.name, 10, 50]
+    assert article.hero_image_renditions == [article.hero_image.file.name, 10, 50]
     card_after = images.picture_for(article.hero_image, "card").fallback_srcset
     assert card_after != card_before
     for part in card_after.split(", "):
@@ -260,7 +260,7 @@ def test_a_failed_enqueue_is_logged_and_the_save_still_answers(admin_client, cap
     article.refresh_from_db()
     assert article.hero_image
     hero = soup(admin_client.get(article.get_absolute_url()).content.decode())
-    assert hero.select_one("figure.hero img")["src"] == article.hero_image.url
+    assert hero.select_one("figure.hero img")["src"] == article.hero_image.file.url
 
 
 def test_a_task_for_an_image_since_replaced_records_nothing():
@@ -282,8 +282,8 @@ def test_the_command_makes_and_records_everything_without_the_worker():
 
     assert len(rendition_files()) == 14 + 6
     article.refresh_from_db(), author.refresh_from_db()
-    assert article.hero_image_renditions == [article.hero_image.name, 50, 50]
-    assert author.photo_renditions == [author.photo.name]
+    assert article.hero_image_renditions == [article.hero_image.file.name, 50, 50]
+    assert author.photo_renditions == [author.photo.file.name]
 
 
 def test_images_saved_before_the_worker_count_as_ready():

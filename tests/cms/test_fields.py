@@ -55,7 +55,7 @@ def test_saving_an_article_with_images_unchanged_opens_no_file(
 
     assert response.status_code == 302
     saved = Article.objects.get(pk=illustrated_article.pk)
-    assert saved.hero_image.name == illustrated_article.hero_image.name
+    assert saved.hero_image.file.name == illustrated_article.hero_image.file.name
     assert (saved.hero_width, saved.hero_height) == (40, 30)
     item = ListItem.objects.get(article=saved)
     assert (item.image_width, item.image_height) == (40, 30)
@@ -70,7 +70,7 @@ def test_saving_a_person_with_a_photo_unchanged_opens_no_file(admin_client, fact
 
     assert response.status_code == 302
     model = type(person)
-    assert model.objects.get(pk=person.pk).photo.name == person.photo.name
+    assert model.objects.get(pk=person.pk).photo.file.name == person.photo.file.name
 
 
 def test_demo_articles_save_unchanged_although_their_files_are_elsewhere(
@@ -104,7 +104,7 @@ def test_a_new_upload_replaces_the_image_and_its_size(
     assert response.status_code == 302
     saved = Article.objects.get(pk=illustrated_article.pk)
     assert (saved.hero_width, saved.hero_height) == (64, 20)
-    assert saved.hero_image.name != illustrated_article.hero_image.name
+    assert saved.hero_image.file.name != illustrated_article.hero_image.file.name
 
 
 def test_an_upload_that_is_not_an_image_is_refused_in_the_form(
@@ -120,7 +120,7 @@ def test_an_upload_that_is_not_an_image_is_refused_in_the_form(
     assert response.status_code == 200
     assert "valid image" in response.content.decode()
     saved = Article.objects.get(pk=illustrated_article.pk)
-    assert saved.hero_image.name == illustrated_article.hero_image.name
+    assert saved.hero_image.file.name == illustrated_article.hero_image.file.name
 
 
 def test_a_writer_submits_an_article_with_a_list_item_image(client):

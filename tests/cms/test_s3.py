@@ -109,7 +109,7 @@ def test_an_upload_and_its_renditions_go_to_the_bucket_and_the_page_links_them(
     keys = stored_keys(bucket)
     urls = picture_urls(client.get(author.get_absolute_url()).content.decode())
 
-    assert author.photo.name == "authors/amara.jpg"
+    assert author.photo.file.name == "authors/amara.jpg"
     assert "authors/amara.jpg" in keys
     renditions = [key for key in keys if key.startswith("renditions/authors/amara/")]
     # The portrait preset: 160, 320 and 480 pixels, in WebP and JPEG.

@@ -507,7 +507,7 @@ def test_an_unchanged_save_runs_no_check(admin_client):
         response = post_back(admin_client, url)
 
     assert response.status_code == 302
-    assert Author.objects.get(pk=author.pk).photo.name == author.photo.name
+    assert Author.objects.get(pk=author.pk).photo.file.name == author.photo.file.name
 
 
 @hypothesis_settings(
