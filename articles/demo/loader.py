@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 
-from cms.models import Image
+from cms.models import Image, ImageTag
 from experts.models import Expert, Quote
 
 from ..models import (
@@ -175,6 +175,8 @@ def _library_image(tally: _Tally, picture: _Picture) -> Image:
     transaction.on_commit(write)
     image.full_clean()
     image.save()
+    kind = "Portrait" if picture.motif == "portrait" else "Illustration"
+    image.tags.add(ImageTag.objects.get_or_create(name=kind)[0])
     tally.images += 1
     return image
 
