@@ -157,6 +157,7 @@ class _ArticleWriters(_Writer):
             front["hero_image"],
             article.hero_image if article.pk and article.hero_image_id else None,
             title=front["title"],
+            prefix="hero_",
             alt=front["hero_alt"],
             caption=front["hero_caption"],
             credit=front["hero_credit"],

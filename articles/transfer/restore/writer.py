@@ -145,10 +145,13 @@ class _Writer:
             )
         return stored_as
 
-    def library_image(self, name: str, current=None, *, title: str, **words):
+    def library_image(
+        self, name: str, current=None, *, title: str, prefix: str = "", **words
+    ):
         """The library image of the export's file ``name`` (None for ""), given the
         record's ``words`` (alt, caption, credit, focal point...): the one already
-        using the stored file if any, else a new one."""
+        using the stored file if any, else a new one. A refused word is reported
+        under the record's key (``prefix`` + the image's field)."""
         if not name:
             return None
         field = Image._meta.get_field("file")
@@ -163,7 +166,15 @@ class _Writer:
                 setattr(image, key, value)
                 changed = True
         if changed:
-            image.full_clean()
+            try:
+                image.full_clean()
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        f"{prefix}{key}": value
+                        for key, value in error.message_dict.items()
+                    }
+                ) from error
             image.save()
         return image
 
