@@ -59,6 +59,9 @@ SITE_ADMIN = [
     # change_webhookendpoint).
     *_crud("cms", "webhookendpoint"),
     "cms.view_webhookdelivery",
+    # Authors' and experts' photos come from the image library.
+    *_crud("cms", "image", ("add", "change", "view")),
+    *_crud("cms", "imagetag", ("add", "view")),
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}
