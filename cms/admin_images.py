@@ -22,7 +22,7 @@ def usage(image: Image) -> list[tuple[str, object]]:
     """
     found = []
     for relation in Image._meta.related_objects:
-        if not relation.many_to_one or relation.related_model is Image:
+        if not relation.one_to_many or relation.related_model is Image:
             continue
         field = relation.field
         rows = relation.related_model._base_manager.filter(**{field.name: image})
@@ -65,7 +65,7 @@ class UsageFilter(admin.SimpleListFilter):
             return queryset
         used = Q()
         for relation in Image._meta.related_objects:
-            if relation.many_to_one and relation.related_model is not Image:
+            if relation.one_to_many and relation.related_model is not Image:
                 rows = relation.related_model._base_manager.filter(
                     **{relation.field.name: OuterRef("pk")}
                 )
