@@ -188,13 +188,15 @@ class ImageAdmin(admin.ModelAdmin):
             return "Save the image first, then click on it to set its focal point."
         return format_html(
             '<div class="focal-picker" data-focal-picker>'
-            '<img src="{}" alt="{}" class="focal-image">'
+            '<img src="{}" alt="{}" width="{}" height="{}" class="focal-image">'
             '<span class="focal-marker" aria-hidden="true" '
             'style="left: {}%; top: {}%"></span></div>'
             '<p class="help">Click the subject of the picture: crops keep that point '
             "in view. The two numbers below hold the point as percentages.</p>",
             obj.file.url,
             obj.alt,
+            obj.width or "",
+            obj.height or "",
             obj.focal_x,
             obj.focal_y,
         )
