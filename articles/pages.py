@@ -262,6 +262,9 @@ def shows(article: Article) -> set[tuple[str, int]]:
             ("callout", ref.callout_id),
             ("expert", ref.expert_id),
             ("article", ref.target_article_id),
+            # A library image placed in the body ([[image:N]]), where references
+            # record one.
+            ("image", getattr(ref, "image_id", None)),
         ):
             if pk:
                 found.add((kind, pk))
