@@ -119,9 +119,7 @@ def main() -> int:
             data = photo(number, orientation)
             fields = form_fields(client.get(url).content.decode())
             fields.update(
-                file=SimpleUploadedFile(
-                    f"photo-{number}.jpg", data, "image/jpeg"
-                ),
+                file=SimpleUploadedFile(f"photo-{number}.jpg", data, "image/jpeg"),
                 _save=["Save"],
             )
             started = time.perf_counter()

@@ -18,8 +18,8 @@ from PIL import Image
 from cms import images
 from tests.factories import (
     ArticleFactory,
-    ImageFactory,
     AuthorFactory,
+    ImageFactory,
     ListItemFactory,
     image_file,
 )
