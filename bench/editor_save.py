@@ -1,9 +1,9 @@
 """An editor's save with a new 24-megapixel photo, through the admin change form.
 
-Loads the demo into a throwaway database, then posts the flagship article's change
-form back as a browser sends it, with a freshly made 6000×4000 JPEG (a gradient under
-noise, about 8 MB, as a camera's) as its hero image, and prints how long each save
-request took. The save only checks and stores the upload and queues its renditions;
+Loads the demo into a throwaway database, then posts the change form of the flagship's
+hero (its library image) back as a browser sends it, with a freshly made 6000×4000
+JPEG (a gradient under noise, about 8 MB, as a camera's) as its new file, and prints
+how long each save request took. The save only checks and stores the upload and queues its renditions;
 the background worker then makes them (timed too, for information).
 
     .venv/bin/python bench/editor_save.py    # BENCH_SAVES (3) saves; exits 1 over 2 s
