@@ -2,6 +2,7 @@
 with the picture large (click it to set the focal point) and where it is used, and
 no deleting an image that pages still show."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
@@ -51,6 +52,24 @@ def admin_link(obj) -> str:
     except NoReverseMatch:
         return format_html("{}", obj)
     return format_html('<a href="{}">{}</a>', url, obj)
+
+
+class ImageForm(forms.ModelForm):
+    def clean_alt(self):
+        """An image articles show (hero, list item, body) keeps its alt text: the
+        rule those uses had when each image was their own."""
+        alt = self.cleaned_data["alt"]
+        if not alt.strip() and self.instance.pk:
+            shown = [
+                obj for how, obj in usage(self.instance) if not how.startswith("Photo")
+            ]
+            if shown:
+                names = ", ".join(f"“{obj}”" for obj in dict.fromkeys(shown))
+                raise forms.ValidationError(
+                    f"Describe the image for readers who cannot see it: {names} "
+                    "show it."
+                )
+        return alt
 
 
 class UsageFilter(admin.SimpleListFilter):
@@ -119,6 +138,7 @@ class ImageTagAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = ["thumbnail", "title", "alt", "credit", "licence", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = [

@@ -158,6 +158,19 @@ def test_the_change_page_lists_every_use_with_links(admin_client, used):
     assert reverse("admin:experts_expert_change", args=[expert.pk]) in hrefs
 
 
+def test_an_image_articles_show_keeps_its_alt_text(admin_client, used):
+    image = used[0]
+    data = form_fields(admin_client.get(change_url(image)).content.decode())
+    data.update(alt=[" "], _save=["Save"])
+
+    response = admin_client.post(change_url(image), data)
+
+    assert response.status_code == 200
+    assert "“Safe sleep”" in soup(response).select_one(".field-alt .errorlist").text
+    image.refresh_from_db()
+    assert image.alt == "A cot by a window"
+
+
 def test_an_unused_image_says_so(admin_client):
     page = soup(admin_client.get(change_url(ImageFactory())))
 
