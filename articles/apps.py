@@ -18,11 +18,10 @@ class ArticlesConfig(AppConfig):
         from .experts import ArticleUsage
         from .pages import register_handlers as register_page_handlers
         from .roles import ROLES, sync_roles_after_migrate
-        from .signals import register_renditions, register_signal_handlers
+        from .signals import register_signal_handlers
         from .webhooks import connect as connect_webhooks
 
         register_signal_handlers()
-        register_renditions()
         register_page_handlers()
         connect_webhooks()  # article events to cms.webhooks
         register(ArticleUsage())  # tells the experts app where experts are used

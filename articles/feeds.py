@@ -126,7 +126,7 @@ class ArticleFeed(Feed):
         picture = picture_for(item.hero_image, "hero")
         if not picture:
             return []
-        size = stored_size(item.hero_image.storage, picture.large_name)
+        size = stored_size(item.hero_image.file.storage, picture.large_name)
         if not size:
             return []
         mime_type = mimetypes.guess_type(picture.large_name)[0] or "image/jpeg"

@@ -79,18 +79,13 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "standfirst", "category", "tags", "hero_image", "hero_alt",
-            "hero_caption", "hero_focal_x", "hero_focal_y", "body", "list_heading", "expires_at", "seo_title",
+            "title", "slug", "standfirst", "category", "tags", "hero_image", "body", "list_heading", "expires_at", "seo_title",
             "seo_description", "reviewed_by", "reviewed_at", "next_review_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         article = self.instance
-        # Left empty, the focal point stays in the middle of the image.
-        for name in ("hero_focal_x", "hero_focal_y"):
-            if name in self.fields:
-                self.fields[name].required = False
         self.fields["edit_version"].initial = article.version
         choices = [("", "Save only")]
         for to in allowed_transitions(self.user, article):
@@ -103,12 +98,6 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["action"].choices = choices
         if article.published_at and article.published_at > timezone.now():
             self.fields["publish_at"].initial = article.published_at
-
-    def clean_hero_focal_x(self):
-        return _centre_if_empty(self.cleaned_data.get("hero_focal_x"))
-
-    def clean_hero_focal_y(self):
-        return _centre_if_empty(self.cleaned_data.get("hero_focal_y"))
 
     def clean(self):
         cleaned = super().clean()
@@ -227,7 +216,3 @@ class ArticleAdminForm(forms.ModelForm):
             "article again in a new tab to see their version, and make your changes there.",
             code="stale",
         )
-
-
-def _centre_if_empty(value):
-    return 50 if value is None else value

@@ -453,6 +453,28 @@ def author_link_changed(sender, instance, **kwargs):
     stale("author", [instance.author_id])
 
 
+def image_changed(sender, instance, **kwargs):
+    """A library image (its file, focal point, words, or renditions the worker has
+    just recorded): every page showing it. Articles using it as hero or in a list
+    item count as changed, so their cards on lists and other pages go too."""
+    articles = set(
+        Article.objects.filter(
+            Q(hero_image=instance) | Q(list_items__image=instance)
+        ).values_list("pk", flat=True)
+    )
+    stale("image", [instance.pk])
+    if articles:
+        stale("article", articles, own=articles)
+    authors = Author.objects.filter(photo=instance).values_list("pk", flat=True)
+    if authors := list(authors):
+        stale("author", authors)
+        pagecache.invalidate("authors")
+    experts = Expert.objects.filter(photo=instance).values_list("pk", flat=True)
+    if experts := list(experts):
+        stale("expert", experts)
+        pagecache.invalidate("experts")
+
+
 HANDLERS = {
     Expert: thing_changed("expert", "experts"),
     Quote: thing_changed("quote", "quotes"),
@@ -460,9 +482,8 @@ HANDLERS = {
     Category: thing_changed("section", pagecache.SITE_TAG),
     Tag: thing_changed("tag", "tags"),
     Callout: thing_changed("callout"),
-    # A library image placed in bodies: its file, renditions, alt text or caption.
-    Image: thing_changed("image"),
     AuthorLink: author_link_changed,
+    Image: image_changed,
     ListItem: part_changed,
     ArticleSource: part_changed,
     RelatedLink: part_changed,

@@ -53,9 +53,6 @@ ARTICLE_EXCLUDE = (
     "reviewed_at",
     "next_review_at",
     "reviewed_body_hash",
-    # Which renditions exist is a fact about files, not content: a restored image
-    # is checked and recorded again by the worker.
-    "hero_image_renditions",
 )
 
 # The article's parts, by the accessor a revision follows, with their label.
@@ -72,9 +69,6 @@ PART_MODELS = [model for model, _ in PARTS.values()]
 PART_HIDDEN_FIELDS = {
     "id",
     "article",
-    "image_width",
-    "image_height",
-    "image_renditions",
     "text_html",
 }
 
@@ -91,7 +85,7 @@ PART_QUERIES = {
 EXCLUDED: dict[type[models.Model], tuple[str, ...]] = {
     ArticleAuthor: (),
     ArticleQuote: (),
-    ListItem: ("text_html", "image_renditions"),
+    ListItem: ("text_html",),
     RelatedLink: (),
     ArticleSource: (),
     Article: ARTICLE_EXCLUDE,

@@ -26,7 +26,9 @@ WRITER = [
     "articles.view_callout",  # standard callouts are placed by writers, kept by editors
     "experts.view_expert",
     *_crud("experts", "quote", ("add", "change", "view")),
-    "cms.view_image",  # to pick library images into bodies ("Insert image")
+    # The image library: writers upload and describe images; editors also delete.
+    *_crud("cms", "image", ("add", "change", "view")),
+    *_crud("cms", "imagetag", ("add", "view")),
 ]
 
 EDITOR = [
@@ -41,6 +43,8 @@ EDITOR = [
     *_crud("articles", "oldaddress"),  # redirects from before a move
     "experts.delete_quote",
     "experts.sign_off_quote",  # sign-off states are set by editors only
+    "cms.delete_image",
+    *_crud("cms", "imagetag", ("change", "delete")),
 ]
 
 SITE_ADMIN = [
@@ -55,6 +59,9 @@ SITE_ADMIN = [
     # change_webhookendpoint).
     *_crud("cms", "webhookendpoint"),
     "cms.view_webhookdelivery",
+    # Authors' and experts' photos come from the image library.
+    *_crud("cms", "image", ("add", "change", "view")),
+    *_crud("cms", "imagetag", ("add", "view")),
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}

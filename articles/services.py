@@ -242,7 +242,33 @@ def step_refusals(
         published_at = publication_time(article, step.publish_at, now)
         if refusal := expiry_refusal(article.expires_at, published_at, now):
             refusals.append(refusal)
+        if refusal := image_credit_refusal(article):
+            refusals.append(refusal)
     return refusals
+
+
+def image_credit_refusal(article: Article) -> Refusal | None:
+    """With ``CMS_IMAGE_CREDIT_REQUIRED``, the hero and list-item images (as saved)
+    that lack a credit or a licence, named; None when there are none."""
+    if not settings.CMS_IMAGE_CREDIT_REQUIRED:
+        return None
+    images = [article.hero_image] if article.hero_image_id else []
+    if article.pk:
+        items = article.list_items.filter(image__isnull=False).select_related("image")
+        images += [item.image for item in items]
+    missing = {
+        image.pk: image
+        for image in images
+        if not (image.credit.strip() and image.licence.strip())
+    }
+    if not missing:
+        return None
+    names = ", ".join(f"“{image}”" for image in missing.values())
+    message = (
+        "Give these images a credit and a licence in the image library before "
+        f"publishing: {names}."
+    )
+    return Refusal(None, message, message)
 
 
 def publication_time(

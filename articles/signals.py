@@ -2,10 +2,8 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from cms import images
-
 from .context_processors import refresh_sections
-from .models import Article, ArticlePath, Author, Category, ListItem, Tag
+from .models import Article, ArticlePath, Category, Tag
 from .models.search import update_search_vectors
 
 
@@ -66,15 +64,3 @@ def register_signal_handlers() -> None:
         signal.connect(
             refresh_nav_sections, sender=Category, dispatch_uid="articles.nav_sections"
         )
-
-
-def register_renditions() -> None:
-    """Responsive renditions of every image readers see, made when it is saved."""
-    images.register(
-        Article,
-        "hero_image",
-        presets=("hero", "card"),
-        focal_fields=("hero_focal_x", "hero_focal_y"),
-    )
-    images.register(ListItem, "image", presets=("item",))
-    images.register(Author, "photo", presets=("portrait",))

@@ -51,12 +51,14 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .select_related("category")
+            .select_related("category", "hero_image")
             .defer("body", "body_html", "body_text", "toc", "search_vector")
             .prefetch_related(
                 Prefetch(
                     "list_items",
-                    queryset=ListItem.objects.exclude(image=""),
+                    queryset=ListItem.objects.filter(
+                        image__isnull=False
+                    ).select_related("image"),
                     to_attr="item_images",
                 )
             )

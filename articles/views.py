@@ -213,7 +213,7 @@ class TagDetailView(ArticleListPageMixin, DetailView):
 
 
 class AuthorDetailView(ArticleListPageMixin, DetailView):
-    queryset = Author.objects.prefetch_related("links")
+    queryset = Author.objects.select_related("photo").prefetch_related("links")
     kind = "author"
 
     def articles_for(self, author):

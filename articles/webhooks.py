@@ -23,7 +23,7 @@ from cms.models import WebhookDelivery, WebhookEvent
 
 from .models import Article
 
-# A save naming only other fields (the renditions' record) is bookkeeping, not news.
+# A save naming only other fields (such as the search vector) is bookkeeping, not news.
 WATCHED_FIELDS = {
     "status",
     "published_at",

@@ -381,3 +381,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return format_html(
             "<pre>{}</pre>", json.dumps(delivery.payload, indent=2, ensure_ascii=False)
         )
+
+
+from . import admin_images  # noqa: E402,F401 (the image library)

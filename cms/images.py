@@ -230,9 +230,22 @@ def renditions(
     return result
 
 
+def file_of(image):
+    """The file of a library record (any registered model's instance), or ``image``
+    as it is (a file, or None): readers pass whichever they hold."""
+    meta = getattr(image, "_meta", None)
+    if meta is None:
+        return image
+    for (label, field_name), _ in _registry.items():
+        if label == meta.label_lower:
+            return getattr(image, field_name)
+    raise ImproperlyConfigured(f"{meta.label} has no registered image field.")
+
+
 def picture_for(field_file, preset: str) -> Picture | None:
     """URLs and sizes of an image's renditions once they are ready, else of the
-    original; None without an image."""
+    original; None without an image. ``field_file`` may be a library ``Image``."""
+    field_file = file_of(field_file)
     if not field_file:
         return None
     x, y = focal_point(field_file)
@@ -271,6 +284,7 @@ def picture_for(field_file, preset: str) -> Picture | None:
 def renditions_of(field_file, preset: str) -> list[dict]:
     """Every ready rendition (WebP, then the fallback format), smallest first; empty
     until the worker has made them. For the API, which lists what ``<picture>`` uses."""
+    field_file = file_of(field_file)
     focal = ready_focal_point(field_file) if field_file else None
     if focal is None:
         return []

@@ -539,6 +539,8 @@ CMS_SOURCE_MAX_AGE_YEARS = int(os.environ.get("CMS_SOURCE_MAX_AGE_YEARS", "3"))
 # Publishing an article whose quotes the experts have not approved needs an explicit,
 # recorded override by the editor.
 CMS_REQUIRE_QUOTE_APPROVAL = env_bool("CMS_REQUIRE_QUOTE_APPROVAL", True)
+# Publishing needs every hero and list-item image to have a credit and a licence.
+CMS_IMAGE_CREDIT_REQUIRED = env_bool("CMS_IMAGE_CREDIT_REQUIRED", False)
 
 # How many items the related-content block shows: curated links first, then the most
 # related published articles fill the rest.

@@ -40,6 +40,7 @@ class ExpertAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "job_title", "organisation"]
     prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["photo"]
     readonly_fields = ["created_at", "modified_at"]
     formfield_overrides = FORMFIELD_OVERRIDES
     actions = ["delete_selected"]

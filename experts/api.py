@@ -68,7 +68,7 @@ def list_experts(request, response: HttpResponse, paging: Query[Paging]):
 )
 def get_expert(request, response: HttpResponse, slug: str):
     """Any expert: inactive ones keep their page, for articles that quote them."""
-    expert = Expert.objects.filter(slug=slug).first()
+    expert = Expert.objects.select_related("photo").filter(slug=slug).first()
     if expert is None:
         raise Http404(f"No expert has the slug {slug!r}.")
     tag_response(response, f"expert:{expert.pk}")

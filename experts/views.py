@@ -11,7 +11,7 @@ from .usage import usage
 class ExpertListView(ListView):
     """The public index: active experts, alphabetically."""
 
-    queryset = Expert.objects.active()
+    queryset = Expert.objects.active().select_related("photo")
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -24,7 +24,7 @@ class ExpertDetailView(DetailView):
     Inactive experts keep their page: published articles still link to it.
     """
 
-    model = Expert
+    queryset = Expert.objects.select_related("photo")
 
     def get_context_data(self, **kwargs):
         try:

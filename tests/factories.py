@@ -36,6 +36,32 @@ def image_file(name="photo.png", size=(40, 30), fmt="PNG", color=(200, 120, 80))
     )
 
 
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image: a small real file with its alt text."""
+
+    class Meta:
+        model = "cms.Image"
+
+    title = factory.Sequence(lambda n: f"Picture {n}")
+    file = factory.LazyFunction(image_file)
+    alt = "Sunlight on a kitchen table"
+
+
+def library_image(kwargs: dict, field: str, **words: str) -> dict:
+    """Factory kwargs whose image ``field`` takes a library image, or (shorter for
+    tests) an uploaded file, put into the library with the words given under the
+    names in ``words`` (such as ``hero_alt="..."`` for the image's ``alt``)."""
+    given = {
+        image_name: kwargs.pop(name)
+        for name, image_name in words.items()
+        if name in kwargs
+    }
+    value = kwargs.get(field)
+    if value is not None and not isinstance(value, LibraryImage):
+        kwargs[field] = ImageFactory(file=value, **given)
+    return kwargs
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -53,6 +79,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ExpertFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Expert
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return library_image(kwargs, "photo")
 
     honorific = "Dr"
     name = factory.Sequence(lambda n: f"Morgan Hale{n}")
@@ -91,6 +121,10 @@ class AuthorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Author
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return library_image(kwargs, "photo")
+
     display_name = factory.Sequence(lambda n: f"Writer {n}")
     slug = factory.Sequence(lambda n: f"writer-{n}")
     job_title = "Digital Writer"
@@ -123,11 +157,24 @@ class TagFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
-    """A draft with one author; ``published=True`` makes it public an hour ago."""
+    """A draft with one author; ``published=True`` makes it public an hour ago.
+    ``hero_image`` takes a library image, or a file with ``hero_alt`` and so on."""
 
     class Meta:
         model = Article
         skip_postgeneration_save = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return library_image(
+            kwargs,
+            "hero_image",
+            hero_alt="alt",
+            hero_caption="caption",
+            hero_credit="credit",
+            hero_focal_x="focal_x",
+            hero_focal_y="focal_y",
+        )
 
     title = factory.Sequence(lambda n: f"Article {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -186,6 +233,10 @@ class CalloutFactory(factory.django.DjangoModelFactory):
 class ListItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ListItem
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return library_image(kwargs, "image", image_alt="alt")
 
     article = factory.SubFactory(ArticleFactory)
     position = factory.Sequence(lambda n: n)

@@ -188,7 +188,7 @@ class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, Version
     # its list of years reads every row; the "published" filter takes its place.
     search_fields = ["title", "standfirst", "slug"]
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["category", "tags", "reviewed_by"]
+    autocomplete_fields = ["category", "tags", "reviewed_by", "hero_image"]
     readonly_fields = [
         "state",
         "review_status",
@@ -264,12 +264,10 @@ class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, Version
             (
                 "Hero image",
                 {
-                    "fields": [
-                        "hero_image",
-                        "hero_alt",
-                        "hero_caption",
-                        ("hero_focal_x", "hero_focal_y"),
-                    ]
+                    "description": "Pick one from the image library by its title, "
+                    "alt text or tags, or add one with +. Its alt text, caption, credit "
+                    "and focal point are edited in the library.",
+                    "fields": ["hero_image"],
                 },
             ),
             ("Body", {"fields": body}),

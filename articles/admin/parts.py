@@ -144,7 +144,8 @@ class ListItemInline(ArticlePartInline, admin.StackedInline):
     model = ListItem
     extra = 0
     formfield_overrides = FORMFIELD_OVERRIDES
-    fields = ["position", "heading", "image", "image_alt", "text"]
+    fields = ["position", "heading", "image", "text"]
+    autocomplete_fields = ["image"]
     verbose_name_plural = "Numbered list items (after the body)"
 
 

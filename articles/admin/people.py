@@ -23,7 +23,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["display_name", "job_title", "user__username", "user__email"]
     prepopulated_fields = {"slug": ("display_name",)}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "photo"]
     readonly_fields = ["created_at", "modified_at"]
     formfield_overrides = FORMFIELD_OVERRIDES
     inlines = [AuthorLinkInline]

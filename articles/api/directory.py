@@ -160,7 +160,13 @@ def list_authors(request, response: HttpResponse, paging: Query[Paging]):
     "/authors/{slug}", response={200: AuthorProfile, **ERRORS}, url_name="author"
 )
 def get_author(request, response: HttpResponse, slug: str):
-    author = public_authors().prefetch_related("links").filter(slug=slug).first()
+    author = (
+        public_authors()
+        .select_related("photo")
+        .prefetch_related("links")
+        .filter(slug=slug)
+        .first()
+    )
     if author is None:
         raise Http404(f"No author of a published article has the slug {slug!r}.")
     tag_response(response, "authors", "articles", f"author:{author.pk}")

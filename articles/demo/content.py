@@ -446,22 +446,16 @@ BODY_IMAGES = {
         "title": "Newborn rash: blotches with pale centres",
         "image": ("face:blotches", "peach"),
         "caption": "Patches often come and go from one feed to the next.",
-        "credit": "Illustration: Little Steps",
-        "licence": "Staff illustration",
     },
     "newborn-rash-plain-water": {
         "title": "Sleeping newborn, plain skin care",
         "image": ("face", "sky"),
         "caption": "Leaving the skin alone is the usual advice.",
-        "credit": "Illustration: Little Steps",
-        "licence": "Staff illustration",
     },
     "newborn-rash-or-acne": {
         "title": "Baby acne: small spots on cheeks and nose",
         "image": ("face:spots", "rose"),
         "caption": "Baby acne tends to stay on the face and starts a little later.",
-        "credit": "Illustration: Little Steps",
-        "licence": "Staff illustration",
     },
 }
 

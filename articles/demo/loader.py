@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
 
-from cms.models import Image as LibraryImage
+from cms.models import Image, ImageTag
 from experts.models import Expert, Quote
 
 from ..models import (
@@ -72,17 +72,24 @@ class _Tally:
         }
 
 
+# Every demo picture is drawn for the demo: its credit and licence say so.
+DEMO_CREDIT = "Illustration: demo artwork"
+DEMO_LICENCE = "Made for this demo; free to reuse"
+
+
 @dataclass(frozen=True)
 class _Picture:
-    """A demo image: the field and its alt field, a file name and what to draw."""
+    """A demo image: the row's field picking it, its library title, a file name,
+    what to draw and its caption."""
 
     field: str
-    alt_field: str | None
+    title: str
     name: str
     motif: str
     palette: str
     size: tuple[int, int]
     label: str = ""
+    caption: str = ""
 
 
 def _ensure(
@@ -124,24 +131,41 @@ def _ensure(
 
 
 def _place_picture(tally: _Tally, obj: models.Model, picture: _Picture) -> bool:
-    """Point the row at its drawing, written to storage once the transaction commits
-    (a run that fails leaves no files). Returns whether anything changed."""
-    field_file = getattr(obj, picture.field)
-    alt = (
-        image_alt(picture.motif, picture.palette, picture.label)
-        if picture.alt_field
-        else None
-    )
-    if field_file and (not picture.alt_field or getattr(obj, picture.alt_field) == alt):
+    """Point the row at its library image. Returns whether anything changed."""
+    image = _library_image(tally, picture)
+    if getattr(obj, f"{picture.field}_id") == image.pk:
         return False
-    field = obj._meta.get_field(picture.field)
-    name = field.generate_filename(obj, picture.name)
+    setattr(obj, picture.field, image)
+    return True
+
+
+def _library_image(tally: _Tally, picture: _Picture) -> Image:
+    """The demo drawing's library image, found by its file name: created (its file
+    written to storage once the transaction commits, so a run that fails leaves no
+    files) or given the demo's words again."""
+    values = {
+        "title": picture.title,
+        "alt": image_alt(picture.motif, picture.palette, picture.label),
+        "caption": picture.caption,
+        "credit": DEMO_CREDIT,
+        "licence": DEMO_LICENCE,
+    }
+    image = Image.objects.filter(file__endswith=f"/{picture.name}").first()
+    if image is not None:
+        if all(getattr(image, key) == value for key, value in values.items()):
+            return image
+        for key, value in values.items():
+            setattr(image, key, value)
+        image.full_clean()
+        image.save()
+        tally.updated["images"] += 1
+        return image
+    image = Image(**values)
+    field = Image._meta.get_field("file")
+    name = field.generate_filename(image, picture.name)
     # The size is known: nothing is drawn or read until the file is written.
-    field_file.name = name
-    setattr(obj, field.width_field, picture.size[0])
-    setattr(obj, field.height_field, picture.size[1])
-    if picture.alt_field:
-        setattr(obj, picture.alt_field, alt)
+    image.file.name = name
+    image.width, image.height = picture.size
     storage = field.storage
 
     def write():
@@ -152,8 +176,12 @@ def _place_picture(tally: _Tally, obj: models.Model, picture: _Picture) -> bool:
 
     # Registered before the row is saved, so it runs before its renditions are made.
     transaction.on_commit(write)
+    image.full_clean()
+    image.save()
+    kind = "Portrait" if picture.motif == "portrait" else "Illustration"
+    image.tags.add(ImageTag.objects.get_or_create(name=kind)[0])
     tally.images += 1
-    return True
+    return image
 
 
 def _prune(tally: _Tally, queryset, keep: list[models.Model]) -> None:
@@ -311,7 +339,7 @@ def load_demo_content(*, reset: bool = False) -> dict:
             {"title": data["title"], "kind": data["kind"], "body": data["body"]},
         )
 
-    library = _body_images(tally, reset=reset)
+    library = _body_images(tally)
 
     # First every article, its links to others as plain words: links need ids.
     articles, written = {}, []
@@ -325,7 +353,6 @@ def load_demo_content(*, reset: bool = False) -> dict:
             {
                 "title": data["title"],
                 "standfirst": data["standfirst"],
-                "hero_caption": data["hero_caption"],
                 "body": body,
                 "list_heading": data.get("list_heading", ""),
                 "status": data.get("status", Article.Status.PUBLISHED),
@@ -337,12 +364,13 @@ def load_demo_content(*, reset: bool = False) -> dict:
             },
             _Picture(
                 "hero_image",
-                "hero_alt",
+                data["title"],
                 f"{data['slug']}-hero.jpg",
                 motif,
                 palette,
                 HERO_SIZE,
                 label,
+                caption=data["hero_caption"],
             ),
         )
         articles[data["slug"]] = article
@@ -412,7 +440,7 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
                 },
                 _Picture(
                     "image",
-                    "image_alt",
+                    item["heading"],
                     f"{data['slug']}-{position:02d}.jpg",
                     item_motif,
                     item_palette,
@@ -455,23 +483,25 @@ def _write_parts(tally: _Tally, article: Article, data: dict, loaded: _Loaded) -
     _prune(tally, article.related_links.all(), links)
 
 
-def _body_images(tally: _Tally, *, reset: bool) -> dict[str, LibraryImage]:
+def _body_images(tally: _Tally) -> dict[str, Image]:
     """The library images that bodies place (BODY_IMAGES), drawn like the others."""
-    library = {}
-    for key, data in BODY_IMAGES.items():
-        motif, palette = data["image"]
-        library[key], _ = _ensure(
+    return {
+        key: _library_image(
             tally,
-            LibraryImage,
-            {"title": data["title"]},
-            {name: data[name] for name in ("caption", "credit", "licence")},
-            reset=reset,
-            picture=_Picture("file", "alt", f"{key}.jpg", motif, palette, ITEM_SIZE),
+            _Picture(
+                "",
+                data["title"],
+                f"{key}.jpg",
+                *data["image"],
+                ITEM_SIZE,
+                caption=data["caption"],
+            ),
         )
-    return library
+        for key, data in BODY_IMAGES.items()
+    }
 
 
-def _place_images(text: str, library: dict[str, LibraryImage]) -> str:
+def _place_images(text: str, library: dict[str, Image]) -> str:
     """Turn each {{image:key}} (or {{image:key|caption}}) into its [[image:<id>]]."""
     return IMAGE_TOKEN.sub(
         lambda m: f"[[image:{library[m['key']].pk}{m['caption'] or ''}]]", text
@@ -479,6 +509,12 @@ def _place_images(text: str, library: dict[str, LibraryImage]) -> str:
 
 
 def _portrait(data: dict) -> _Picture:
+    name = data.get("display_name") or data["name"]
     return _Picture(
-        "photo", None, f"{data['slug']}.jpg", "portrait", data["palette"], PORTRAIT_SIZE
+        "photo",
+        f"Portrait: {name}",
+        f"{data['slug']}.jpg",
+        "portrait",
+        data["palette"],
+        PORTRAIT_SIZE,
     )

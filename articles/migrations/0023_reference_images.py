@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0021_old_addresses_imports_unicode_slugs'),
+        ('articles', '0022_library_images'),
         ('cms', '0003_image_library'),
         ('experts', '0007_markdown_limits'),
     ]

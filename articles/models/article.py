@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models, router
 from django.db.models import (
     Case,
@@ -22,7 +21,6 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
-from cms.fields import ImageField
 from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 from experts.models import Expert, Quote
@@ -108,10 +106,10 @@ class ArticleQuerySet(
 
     def with_related(self) -> "ArticleQuerySet":
         """What a list of articles shows: section and ordered bylines."""
-        return self.select_related("category__parent").prefetch_related(
+        return self.select_related("category__parent", "hero_image").prefetch_related(
             Prefetch(
                 "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author"),
+                queryset=ArticleAuthor.objects.select_related("author__photo"),
             ),
         )
 
@@ -129,11 +127,13 @@ class ArticleQuerySet(
                         "quote__expert"
                     ),
                 ),
-                "list_items",
+                Prefetch(
+                    "list_items", queryset=ListItem.objects.select_related("image")
+                ),
                 Prefetch(
                     "related_links",
                     queryset=RelatedLink.objects.select_related(
-                        "target_article__category"
+                        "target_article__category", "target_article__hero_image"
                     ),
                 ),
                 "sources",
@@ -220,7 +220,7 @@ class ArticleQuerySet(
             others.filter(pk__in=pks_of_any(candidates))
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .filter(Q(shared_tags__gt=0) | Q(same_section=1))
-            .select_related("category")
+            .select_related("category", "hero_image")
             .order_by("-shared_tags", "-same_section", "-published_at", "-pk")
         )
         return related[:limit] if limit is not None else related
@@ -257,42 +257,15 @@ class Article(MedicalReviewMixin, models.Model):
     authors = models.ManyToManyField(
         Author, through="ArticleAuthor", related_name="articles"
     )
-    hero_image = ImageField(
-        upload_to="articles/%Y/%m/",
-        blank=True,
-        width_field="hero_width",
-        height_field="hero_height",
-        help_text="The main picture at the top. Landscape, at least 1200 pixels wide.",
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_renditions = models.JSONField(
+    hero_image = models.ForeignKey(
+        "cms.Image",
         null=True,
         blank=True,
-        editable=False,
-        help_text="The image and focal point whose renditions are made (set by the "
-        "background worker, cms.images): until then pages show the original.",
-    )
-    hero_alt = models.CharField(
-        max_length=250,
-        blank=True,
-        help_text="Required with an image: describe what it shows for people who cannot see it.",
-    )
-    hero_caption = models.CharField(
-        max_length=250, blank=True, help_text="Shown under the image. Optional."
-    )
-    hero_focal_x = models.PositiveSmallIntegerField(
-        "focal point across (%)",
-        default=50,
-        validators=[MaxValueValidator(100)],
-        help_text="Where the subject is, from the left edge (0) to the right (100). "
-        "Cropped thumbnails on listing pages keep this point in view.",
-    )
-    hero_focal_y = models.PositiveSmallIntegerField(
-        "focal point down (%)",
-        default=50,
-        validators=[MaxValueValidator(100)],
-        help_text="Where the subject is, from the top (0) to the bottom (100).",
+        on_delete=models.PROTECT,
+        related_name="hero_of",
+        help_text="The main picture at the top, from the image library (landscape, at "
+        "least 1200 pixels wide). Its alt text, caption, credit and focal point are "
+        "the library's: edit them there.",
     )
     body = MarkdownxField(
         help_text="Markdown. Start each section with “## Heading”: H2s make the “In this article” list. "
@@ -426,16 +399,6 @@ class Article(MedicalReviewMixin, models.Model):
                 name="article_published_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(hero_image="") | ~Q(hero_alt=""),
-                name="article_hero_has_alt",
-                violation_error_message="Describe the hero image in its alt text.",
-            ),
-            models.CheckConstraint(
-                condition=Q(hero_focal_x__lte=100, hero_focal_y__lte=100),
-                name="article_hero_focal_in_image",
-                violation_error_message="The focal point is a percentage from 0 to 100.",
-            ),
-            models.CheckConstraint(
                 condition=Q(expires_at__isnull=True)
                 | Q(published_at__isnull=True)
                 | Q(expires_at__gt=models.F("published_at")),
@@ -544,9 +507,12 @@ class Article(MedicalReviewMixin, models.Model):
             raise ValidationError(errors)
 
     def clean(self):
-        if self.hero_image and not self.hero_alt.strip():
+        if self.hero_image_id and not self.hero_image.alt.strip():
             raise ValidationError(
-                {"hero_alt": "Describe the hero image for readers who cannot see it."}
+                {
+                    "hero_image": f"“{self.hero_image}” has no alt text: describe it "
+                    "in the image library for readers who cannot see it."
+                }
             )
         if review_errors := self.review_errors():
             raise ValidationError(review_errors)
@@ -571,10 +537,24 @@ class Article(MedicalReviewMixin, models.Model):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
 
+    # The hero's words are the library image's, read through here by templates,
+    # feeds and the API.
+    @property
+    def hero_alt(self) -> str:
+        return self.hero_image.alt if self.hero_image_id else ""
+
+    @property
+    def hero_caption(self) -> str:
+        return self.hero_image.caption if self.hero_image_id else ""
+
+    @property
+    def hero_credit(self) -> str:
+        return self.hero_image.credit if self.hero_image_id else ""
+
     @property
     def hero_focal_point(self) -> tuple[int, int]:
         """(x, y) in percent: where thumbnails of the hero are centred."""
-        return self.hero_focal_x, self.hero_focal_y
+        return self.hero_image.focal_point if self.hero_image_id else (50, 50)
 
     def is_published(self, now=None) -> bool:
         """Same rule as ArticleQuerySet.published(), for one article, at ``now`` (a

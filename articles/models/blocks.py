@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from markdownx.models import MarkdownxField
 
-from cms.fields import ImageField
 from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 
@@ -135,26 +134,14 @@ class ListItem(models.Model):
     heading = models.CharField(
         max_length=200, help_text='The item name, such as "Cradle cap".'
     )
-    image = ImageField(
-        upload_to="articles/items/%Y/%m/",
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        help_text="Readers can expand it to full size.",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_renditions = models.JSONField(
+    image = models.ForeignKey(
+        "cms.Image",
         null=True,
         blank=True,
-        editable=False,
-        help_text="The image whose renditions are made (set by the background "
-        "worker, cms.images): until then pages show the original.",
-    )
-    image_alt = models.CharField(
-        max_length=250,
-        blank=True,
-        help_text="Required with an image: describe what it shows.",
+        on_delete=models.PROTECT,
+        related_name="list_items",
+        help_text="From the image library; readers can expand it to full size. Its "
+        "alt text is the library's.",
     )
     text = MarkdownxField(
         help_text="Markdown. Link to another of our articles with [[article:123|your "
@@ -165,13 +152,6 @@ class ListItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(image="") | ~Q(image_alt=""),
-                name="list_item_image_has_alt",
-                violation_error_message="Describe the item's image in its alt text.",
-            ),
-        ]
 
     def __str__(self):
         return self.heading
@@ -194,7 +174,14 @@ class ListItem(models.Model):
         self.text, link_errors = link_articles(self.text)
         if link_errors:
             raise ValidationError({"text": link_errors})
-        if self.image and not self.image_alt.strip():
+        if self.image_id and not self.image.alt.strip():
             raise ValidationError(
-                {"image_alt": "Describe the image for readers who cannot see it."}
+                {
+                    "image": f"“{self.image}” has no alt text: describe it in the "
+                    "image library for readers who cannot see it."
+                }
             )
+
+    @property
+    def image_alt(self) -> str:
+        return self.image.alt if self.image_id else ""

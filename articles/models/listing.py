@@ -55,7 +55,7 @@ class ListingQuerySetMixin:
         ranked = (
             self.filter(pk__in=pks_of_any(newest))
             .annotate(section_id=Coalesce("category__parent_id", "category_id"))
-            .select_related("category")
+            .select_related("category", "hero_image")
             .order_by(*NEWEST_FIRST)
         )
         by_section = defaultdict(list)

@@ -5,7 +5,6 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from cms.fields import ImageField
 from cms.limits import MarkdownLimits
 from cms.markdown import References, render
 
@@ -36,21 +35,13 @@ class Author(models.Model):
         validators=[MarkdownLimits(), References()],
     )
     bio_html = models.TextField(blank=True, editable=False)
-    photo = ImageField(
-        upload_to="authors/",
-        blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
-        help_text="A head-and-shoulders photo. JPEG, PNG or WebP.",
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_renditions = models.JSONField(
+    photo = models.ForeignKey(
+        "cms.Image",
         null=True,
         blank=True,
-        editable=False,
-        help_text="The photo whose renditions are made (set by the background "
-        "worker, cms.images): until then pages show the original.",
+        on_delete=models.PROTECT,
+        related_name="authors",
+        help_text="A head-and-shoulders photo from the image library.",
     )
     is_active = models.BooleanField(
         default=True,

@@ -14,7 +14,7 @@ from django.urls import get_script_prefix, reverse
 from ninja import Schema
 from pydantic import Field
 
-from cms.images import focal_point, picture_for, renditions_of
+from cms.images import file_of, focal_point, picture_for, renditions_of
 
 
 class Link(Schema):
@@ -40,6 +40,8 @@ class Image(Schema):
     height: int | None
     alt: str
     caption: str = ""
+    # Who took or owns it, from the image library ("" when not recorded).
+    credit: str = ""
     focal_point: dict[str, int]
     renditions: list[Rendition]
 
@@ -73,7 +75,11 @@ def _page_path(prefix: str, model, slug: str) -> str:
     return model(slug=slug).get_absolute_url()
 
 
-def image(request, field_file, preset: str, alt: str, caption: str = "") -> dict | None:
+def image(
+    request, library_image, preset: str, alt: str, caption: str = ""
+) -> dict | None:
+    """A library image (or an image file) as the API shows it; None without one."""
+    field_file = file_of(library_image)
     picture = picture_for(field_file, preset)
     if picture is None:
         return None
@@ -84,6 +90,7 @@ def image(request, field_file, preset: str, alt: str, caption: str = "") -> dict
         "height": picture.height,
         "alt": alt,
         "caption": caption,
+        "credit": getattr(library_image, "credit", ""),
         "focal_point": {"x": x, "y": y},
         "renditions": [
             {**item, "url": absolute(request, item["url"])}

@@ -104,7 +104,7 @@ def demo_site(django_db_blocker, media_root, **overrides):
         call_command("flush", interactive=False, verbosity=0)  # ids from 1 again
         try:
             load_demo_content()
-            make_ready(Article.objects.get(slug=FLAGSHIP[1]), "hero_image")
+            make_ready(Article.objects.get(slug=FLAGSHIP[1]).hero_image, "file")
             with serving(application) as url:
                 yield url
         finally:

@@ -26,6 +26,7 @@ from tests.factories import (
     CalloutFactory,
     CategoryFactory,
     ExternalLinkFactory,
+    ImageFactory,
     OldAddressFactory,
     QuoteFactory,
     TagFactory,
@@ -69,8 +70,7 @@ def article_post_data(**overrides):
         "category": str(CategoryFactory().pk),
         "body": "## Causes\n\nWet nappies.",
         "list_heading": "",
-        "hero_alt": "",
-        "hero_caption": "",
+        "hero_image": "",
         "action": "",
         "comment": "",
         "publish_at_0": "",
@@ -417,6 +417,10 @@ def test_new_article_is_saved_with_all_its_inlines_in_order(admin_client):
     quote = QuoteFactory()
     target = ArticleFactory(published=True)
     tag = TagFactory()
+    scalp = ImageFactory(
+        file=image_file("cap.png", size=(50, 40)),
+        alt="Yellow scales on a baby's scalp",
+    )
     data = article_post_data(
         body=f"## Causes\n\nWet nappies.\n\n{quote.reference}\n\nKeep dry.",
         tags=[str(tag.pk)],
@@ -426,8 +430,7 @@ def test_new_article_is_saved_with_all_its_inlines_in_order(admin_client):
         **{
             "list_items-0-position": "1",
             "list_items-0-heading": "Cradle cap",
-            "list_items-0-image": image_file("cap.png", size=(50, 40)),
-            "list_items-0-image_alt": "Yellow scales on a baby's scalp",
+            "list_items-0-image": str(scalp.pk),
             "list_items-0-text": "Harmless and **common**.",
             "list_items-1-position": "2",
             "list_items-1-heading": "Heat rash",
@@ -452,7 +455,7 @@ def test_new_article_is_saved_with_all_its_inlines_in_order(admin_client):
     assert [row.quote for row in article.article_quotes.all()] == [quote]
     items = list(article.list_items.all())
     assert [item.heading for item in items] == ["Cradle cap", "Heat rash"]
-    assert (items[0].image_width, items[0].image_height) == (50, 40)
+    assert items[0].image == scalp
     assert items[0].image_alt == "Yellow scales on a baby's scalp"
     assert "<strong>common</strong>" in items[0].text_html
     assert not items[1].image
@@ -520,11 +523,14 @@ def test_publishing_through_the_admin_without_a_date_stamps_one(admin_client):
 def test_article_with_a_hero_image_and_no_alt_text_is_refused(admin_client):
     response = admin_client.post(
         ADD_URL,
-        article_post_data(hero_image=image_file(), **bylines(AuthorFactory())),
+        article_post_data(
+            hero_image=str(ImageFactory(title="Cot", alt="").pk),
+            **bylines(AuthorFactory()),
+        ),
     )
 
     assert response.status_code == 200
-    assert "Describe the hero image" in response.content.decode()
+    assert "“Cot” has no alt text" in response.content.decode()
     assert not Article.objects.exists()
 
 
@@ -738,8 +744,7 @@ def test_list_item_image_without_alt_text_is_refused(admin_client):
         **{
             "list_items-0-position": "0",
             "list_items-0-heading": "Cradle cap",
-            "list_items-0-image": image_file(),
-            "list_items-0-image_alt": "",
+            "list_items-0-image": str(ImageFactory(title="Scalp", alt="").pk),
             "list_items-0-text": "Scales.",
         },
     )
@@ -747,7 +752,7 @@ def test_list_item_image_without_alt_text_is_refused(admin_client):
     response = admin_client.post(ADD_URL, data)
 
     assert response.status_code == 200
-    assert "Describe the image" in response.content.decode()
+    assert "“Scalp” has no alt text" in response.content.decode()
     assert not Article.objects.exists()
 
 

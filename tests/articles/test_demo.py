@@ -100,7 +100,7 @@ def test_image_files_are_written_once_the_load_commits(
         Author.objects.count() + Expert.objects.count() + LibraryImage.objects.count()
     )
     for article in Article.objects.all():
-        assert (Path(settings.MEDIA_ROOT) / article.hero_image.name).is_file()
+        assert (Path(settings.MEDIA_ROOT) / article.hero_image.file.name).is_file()
 
 
 @pytest.mark.django_db
@@ -133,13 +133,13 @@ def test_a_failed_load_leaves_no_rows_and_no_files(committed):
 def test_loading_after_rows_were_deleted_makes_no_renamed_copies(committed):
     load()
     author = Author.objects.get(slug=AUTHOR_SLUG)
-    name = author.photo.name
+    name = author.photo.file.name
     ArticleAuthor.objects.filter(author=author).delete()
     author.delete()
 
     load()
 
-    assert Author.objects.get(slug=AUTHOR_SLUG).photo.name == name
+    assert Author.objects.get(slug=AUTHOR_SLUG).photo.file.name == name
     assert not [path for path in media_files() if "_" in path.stem]
 
 
@@ -243,7 +243,7 @@ def test_flagship_has_eleven_illustrated_list_items(flagship):
     assert [item.position for item in items] == list(range(1, 12))
     for item in items:
         assert item.heading and item.text_html
-        assert item.image and item.image_width and item.image_alt.strip()
+        assert item.image and item.image.width and item.image_alt.strip()
 
 
 def test_flagship_links_to_other_published_demo_articles(flagship):

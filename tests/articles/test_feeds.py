@@ -80,9 +80,9 @@ def test_hero_image_is_an_enclosure_with_its_size_and_type(client, name):
     feed = parse(client, reverse(name))
     by_title = {e.title: e for e in feed.entries}
     (enclosure,) = by_title[article.title].enclosures
-    assert enclosure.href == f"http://testserver{article.hero_image.url}"
+    assert enclosure.href == f"http://testserver{article.hero_image.file.url}"
     assert enclosure.type == "image/png"
-    assert int(enclosure.length) == article.hero_image.size > 0
+    assert int(enclosure.length) == article.hero_image.file.size > 0
     assert by_title["No picture"].enclosures == []
 
 
@@ -103,7 +103,7 @@ def test_once_renditions_are_made_the_enclosure_is_the_largest_not_the_upload(
     assert enclosure.type == "image/png"
     stored = default_storage.size(path.removeprefix(settings.MEDIA_URL))
     assert int(enclosure.length) == stored > 0
-    assert article.hero_image.url not in enclosure.href
+    assert article.hero_image.file.url not in enclosure.href
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])

@@ -22,6 +22,7 @@ from tests.factories import (
     AuthorFactory,
     CategoryFactory,
     ExpertFactory,
+    ImageFactory,
     ListItemFactory,
     QuoteFactory,
     RelatedLinkFactory,
@@ -256,33 +257,47 @@ def test_same_slug_is_allowed_in_another_section():
 
 
 @pytest.mark.django_db
-def test_hero_image_without_alt_text_fails_validation_on_hero_alt():
+def test_hero_image_without_alt_text_fails_validation_naming_the_image():
     article = ArticleFactory.build(
-        category=CategoryFactory(), hero_image=image_file(), hero_alt="  "
+        category=CategoryFactory(),
+        hero_image=ImageFactory(title="Cot at night", alt="  "),
     )
 
     errors = errors_of(article)
 
-    assert "hero_alt" in errors
-    assert "Describe the hero image" in " ".join(errors["hero_alt"])
+    assert "hero_image" in errors
+    assert "“Cot at night” has no alt text" in " ".join(errors["hero_image"])
 
 
 @pytest.mark.django_db
-def test_database_refuses_a_hero_image_without_alt_text():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ArticleFactory(hero_image=image_file(), hero_alt="")
-
-
-@pytest.mark.django_db
-def test_hero_image_dimensions_are_stored_on_save():
-    article = ArticleFactory(
-        hero_image=image_file("hero.png", size=(64, 48)),
-        hero_alt="A baby asleep in a cot",
+def test_hero_reads_the_library_image_words_size_and_focal_point():
+    image = ImageFactory(
+        file=image_file("hero.png", size=(64, 48)),
+        alt="A baby asleep in a cot",
+        caption="Safe sleep",
+        credit="Photo: Staff",
+        focal_x=30,
+        focal_y=70,
     )
+    article = ArticleFactory(hero_image=image)
 
-    article.refresh_from_db()
-    assert (article.hero_width, article.hero_height) == (64, 48)
-    assert article.hero_image.name.endswith(".png")
+    article = Article.objects.with_related().get(pk=article.pk)
+    assert (article.hero_image.width, article.hero_image.height) == (64, 48)
+    assert article.hero_image.file.name.endswith(".png")
+    assert (article.hero_alt, article.hero_caption, article.hero_credit) == (
+        "A baby asleep in a cot",
+        "Safe sleep",
+        "Photo: Staff",
+    )
+    assert article.hero_focal_point == (30, 70)
+
+
+@pytest.mark.django_db
+def test_article_without_hero_reads_empty_words():
+    article = ArticleFactory()
+
+    assert (article.hero_alt, article.hero_caption, article.hero_credit) == ("", "", "")
+    assert article.hero_focal_point == (50, 50)
 
 
 # Derived content -------------------------------------------------------------------
@@ -657,31 +672,24 @@ def test_public_related_links_skip_links_to_unpublished_articles():
 
 @pytest.mark.django_db
 def test_list_item_image_without_alt_text_fails_validation():
-    item = ListItemFactory.build(
-        article=ArticleFactory(), image=image_file(), image_alt=""
-    )
+    item = ListItemFactory.build(article=ArticleFactory(), image=ImageFactory(alt=""))
 
     errors = errors_of(item)
 
-    assert "image_alt" in errors
+    assert "image" in errors
+    assert "has no alt text" in " ".join(errors["image"])
 
 
 @pytest.mark.django_db
-def test_database_refuses_a_list_item_image_without_alt_text():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ListItemFactory(image=image_file(), image_alt="")
-
-
-@pytest.mark.django_db
-def test_list_item_with_image_and_alt_text_stores_dimensions_and_html():
+def test_list_item_with_a_library_image_reads_its_alt_and_stores_html():
     item = ListItemFactory(
-        image=image_file("item.png", size=(20, 10)),
-        image_alt="Yellow scales on a scalp",
+        image=ImageFactory(file=image_file("item.png", size=(20, 10)), alt="Scales"),
         text="Gentle **brushing** helps.",
     )
 
     item.refresh_from_db()
-    assert (item.image_width, item.image_height) == (20, 10)
+    assert (item.image.width, item.image.height) == (20, 10)
+    assert item.image_alt == "Scales"
     assert "<strong>brushing</strong>" in item.text_html
 
 

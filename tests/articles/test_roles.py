@@ -38,7 +38,8 @@ WRITER = {
     "articles.view_callout",
     "experts.view_expert",
     *crud("experts", "quote", ("add", "change", "view")),
-    "cms.view_image",
+    *crud("cms", "image", ("add", "change", "view")),
+    *crud("cms", "imagetag", ("add", "view")),
 }
 EDITOR = {
     *WRITER,
@@ -52,6 +53,8 @@ EDITOR = {
     *crud("articles", "oldaddress"),
     "experts.delete_quote",
     "experts.sign_off_quote",
+    "cms.delete_image",
+    *crud("cms", "imagetag", ("change", "delete")),
 }
 SITE_ADMIN = {
     *crud("auth", "user"),
@@ -63,6 +66,8 @@ SITE_ADMIN = {
     "articles.view_article",
     *crud("cms", "webhookendpoint"),
     "cms.view_webhookdelivery",
+    *crud("cms", "image", ("add", "change", "view")),
+    *crud("cms", "imagetag", ("add", "view")),
 }
 EXPECTED = {"Writer": WRITER, "Editor": EDITOR, "Site admin": SITE_ADMIN}
 

@@ -100,8 +100,8 @@ def test_article_images_are_listed(client):
     root = xml(client, "/sitemaps/articles.xml")
     images = [loc.text for loc in root.findall("sm:url/image:image/image:loc", NS)]
     assert images == [
-        f"{ORIGIN}{article.hero_image.url}",
-        f"{ORIGIN}{item.image.url}",
+        f"{ORIGIN}{article.hero_image.file.url}",
+        f"{ORIGIN}{item.image.file.url}",
     ]
 
 

@@ -117,7 +117,7 @@ def test_reviewed_article_is_a_medical_web_page_matching_the_page(
     # The largest rendition the page shows, never the original upload.
     hero = page.select_one("figure.hero img")
     assert hero["src"].startswith(
-        article.hero_image.url.rsplit(".", 1)[0].replace(
+        article.hero_image.file.url.rsplit(".", 1)[0].replace(
             "/media/", "/media/renditions/"
         )
     )

@@ -153,8 +153,8 @@ def test_a_scheduled_article_tells_nothing_when_saved(endpoint, editor):
 def test_a_save_of_bookkeeping_fields_alone_tells_nothing(endpoint):
     article = ArticleFactory(published=True)
 
-    # The renditions' record (cms/images.py) is saved like this.
-    article.save(update_fields=["hero_image_renditions"])
+    # A save of derived values alone, such as the word count.
+    article.save(update_fields=["word_count"])
 
     assert told() == ["article.published"]  # its creation alone
 

@@ -2,7 +2,6 @@
 a save only queues them; until the worker has run, pages show the original at its
 size; afterwards the full <picture>, and no page links an original upload."""
 
-import importlib
 import logging
 import re
 from pathlib import Path
@@ -10,7 +9,6 @@ from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
@@ -19,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, ListItem
 from cms import images
+from cms.models import Image as LibraryImage
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -92,34 +91,64 @@ def hero_article(**values) -> Article:
     )
 
 
-def test_an_admin_save_queues_the_renditions_and_makes_none(admin_client):
-    article = ArticleFactory(published=True)
-    url = reverse("admin:articles_article_change", args=[article.pk])
+def upload_through_the_admin(admin_client, name="hero.jpg", size=(2000, 1000)):
+    url = reverse("admin:cms_image_add")
     data = form_fields(admin_client.get(url).content.decode())
     data.update(
-        hero_image=image_file("hero.jpg", size=(2000, 1000), fmt="JPEG"),
-        hero_alt=["A cot by a window"],
+        title=["A cot by a window"],
+        file=image_file(name, size=size, fmt="JPEG"),
+        alt=["A cot by a window"],
         _save=["Save"],
     )
+    return admin_client.post(url, data)
 
-    response = admin_client.post(url, data)
+
+def test_an_admin_upload_queues_the_renditions_and_makes_none(admin_client):
+    response = upload_through_the_admin(admin_client)
 
     assert response.status_code == 302
-    article.refresh_from_db()
-    assert article.hero_image and article.hero_image_renditions is None
-    assert queued() == [
-        ("cms.images.make_renditions", ["articles.article", article.pk, "hero_image"])
-    ]
+    image = LibraryImage.objects.get()
+    assert image.file and image.file_renditions is None
+    assert queued() == [("cms.images.make_renditions", ["cms.image", image.pk, "file"])]
     assert rendition_files() == []
 
     run_worker()
 
-    # hero: 4 widths, card: 3, each in WebP and JPEG.
-    assert len(rendition_files()) == 14
+    # Every preset a library image is shown in: hero (4 widths), card, item and
+    # portrait (3 each), each in WebP and JPEG.
+    assert len(rendition_files()) == 26
     assert queued() == []
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    article.refresh_from_db()
-    assert article.hero_image_renditions == [article.hero_image.name, 50, 50]
+    image.refresh_from_db()
+    assert image.file_renditions == [image.file.name, 50, 50]
+
+
+def test_a_replaced_file_is_served_on_the_article_page_once_the_task_has_run(
+    admin_client, client
+):
+    article = hero_article()
+    run_worker()
+    first = soup(client.get(article.get_absolute_url()).content.decode())
+    old_name = article.hero_image.file.name
+    url = reverse("admin:cms_image_change", args=[article.hero_image.pk])
+    data = form_fields(admin_client.get(url).content.decode())
+    data.update(file=image_file("new.jpg", size=(1800, 900), fmt="JPEG"), _save="Save")
+
+    assert admin_client.post(url, data).status_code == 302
+
+    # Until the worker has run, the page shows the new original, never the old file.
+    between = soup(client.get(article.get_absolute_url()).content.decode())
+    hero = between.select_one("figure.hero img")
+    new_name = LibraryImage.objects.get(pk=article.hero_image.pk).file.name
+    assert new_name != old_name
+    assert hero["src"] == LibraryImage.objects.get(pk=article.hero_image.pk).file.url
+    run_worker()
+    after = soup(client.get(article.get_absolute_url()).content.decode())
+    hero = after.select_one("figure.hero picture img")
+    stem = new_name.rsplit(".", 1)[0]
+    assert f"renditions/{stem}/" in hero["src"]
+    assert (hero["width"], hero["height"]) == ("1600", "800")
+    assert first.select_one("figure.hero picture img")["src"] != hero["src"]
 
 
 def test_the_page_shows_the_original_until_the_worker_runs_then_the_picture(
@@ -140,13 +169,13 @@ def test_the_page_shows_the_original_until_the_worker_runs_then_the_picture(
     page = soup(before.text)
     hero = page.select_one("figure.hero img")
     assert page.select("picture") == []
-    assert hero["src"] == article.hero_image.url
+    assert hero["src"] == article.hero_image.file.url
     assert (hero["width"], hero["height"]) == ("2000", "1000")
     assert hero["alt"] == "A baby asleep on a blanket"
     item = ListItem.objects.get(article=article)
-    assert page.select_one("a.expandable")["href"] == item.image.url
+    assert page.select_one("a.expandable")["href"] == item.image.file.url
     card = soup(listed.text).select_one(".card img")
-    assert card["src"] == article.hero_image.url and "srcset" not in card.attrs
+    assert card["src"] == article.hero_image.file.url and "srcset" not in card.attrs
 
     run_worker()
 
@@ -214,12 +243,14 @@ def test_an_unchanged_save_queues_nothing_and_a_new_focal_point_queues_once():
 
     article.title = "Renamed"
     article.save()
+    article.hero_image.title = "Renamed too"
+    article.hero_image.save()
     assert queued() == []
 
-    article.hero_focal_x = 10
-    article.save()
+    article.hero_image.focal_x = 10
+    article.hero_image.save()
     assert queued() == [
-        ("cms.images.make_renditions", ["articles.article", article.pk, "hero_image"])
+        ("cms.images.make_renditions", ["cms.image", article.hero_image.pk, "file"])
     ]
     # Meanwhile the card keeps the crop that exists, never one not made yet.
     article = Article.objects.get(pk=article.pk)
@@ -229,7 +260,7 @@ def test_an_unchanged_save_queues_nothing_and_a_new_focal_point_queues_once():
 
     run_worker()
     article = Article.objects.get(pk=article.pk)
-    assert article.hero_image_renditions == [article.hero_image.name, 10, 50]
+    assert article.hero_image.file_renditions == [article.hero_image.file.name, 10, 50]
     card_after = images.picture_for(article.hero_image, "card").fallback_srcset
     assert card_after != card_before
     for part in card_after.split(", "):
@@ -240,38 +271,29 @@ def test_an_unchanged_save_queues_nothing_and_a_new_focal_point_queues_once():
 
 
 def test_a_failed_enqueue_is_logged_and_the_save_still_answers(admin_client, caplog):
-    article = ArticleFactory(published=True)
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    data = form_fields(admin_client.get(url).content.decode())
-    data.update(
-        hero_image=image_file("hero.jpg", size=(800, 400), fmt="JPEG"),
-        hero_alt=["A cot"],
-        _save=["Save"],
-    )
     broken = mock.patch(
         "django_tasks_db.backend.DatabaseBackend.enqueue",
         side_effect=ConnectionError("queue down"),
     )
     with broken, caplog.at_level(logging.ERROR, logger="cms.images"):
-        response = admin_client.post(url, data)
+        response = upload_through_the_admin(admin_client, size=(800, 400))
 
     assert response.status_code == 302
     assert "Could not queue the renditions" in caplog.text
-    article.refresh_from_db()
-    assert article.hero_image
+    article = ArticleFactory(published=True, hero_image=LibraryImage.objects.get())
     hero = soup(admin_client.get(article.get_absolute_url()).content.decode())
-    assert hero.select_one("figure.hero img")["src"] == article.hero_image.url
+    assert hero.select_one("figure.hero img")["src"] == article.hero_image.file.url
 
 
 def test_a_task_for_an_image_since_replaced_records_nothing():
     article = hero_article()
-    stale = Article.objects.get(pk=article.pk)
-    Article.objects.filter(pk=article.pk).update(hero_image="articles/other.jpg")
+    stale = LibraryImage.objects.get(pk=article.hero_image.pk)
+    LibraryImage.objects.filter(pk=stale.pk).update(file="library/other.jpg")
 
-    images.make_ready(stale, "hero_image")
+    images.make_ready(stale, "file")
 
-    assert len(rendition_files()) == 14  # made for the image the task was given
-    assert Article.objects.get(pk=article.pk).hero_image_renditions is None
+    assert len(rendition_files()) == 26  # made for the image the task was given
+    assert LibraryImage.objects.get(pk=stale.pk).file_renditions is None
 
 
 def test_the_command_makes_and_records_everything_without_the_worker():
@@ -280,39 +302,8 @@ def test_the_command_makes_and_records_everything_without_the_worker():
 
     call_command("generate_renditions", stdout=open("/dev/null", "w"))
 
-    assert len(rendition_files()) == 14 + 6
-    article.refresh_from_db(), author.refresh_from_db()
-    assert article.hero_image_renditions == [article.hero_image.name, 50, 50]
-    assert author.photo_renditions == [author.photo.name]
-
-
-def test_images_saved_before_the_worker_count_as_ready():
-    """Their renditions were made during the save: the migrations record that."""
-    article = hero_article(hero_focal_x=30)
-    item = ListItemFactory(
-        article=article, image=image_file("cap.png", size=(900, 600)), image_alt="Cap"
-    )
-    author = AuthorFactory(photo=image_file("me.jpg", size=(600, 800), fmt="JPEG"))
-    expert = ExpertFactory(photo=image_file("dr.png", size=(500, 500)))
-    shown = [
-        (article, "hero_image", "hero"),
-        (item, "image", "item"),
-        (author, "photo", "portrait"),
-        (expert, "photo", "portrait"),
-    ]
-    for row, field, _ in shown:
-        type(row).objects.filter(pk=row.pk).update(**{f"{field}_renditions": None})
-
-    for migration in (
-        "articles.0018_renditions_ready",
-        "experts.0006_renditions_ready",
-    ):
-        app, name = migration.split(".")
-        importlib.import_module(f"{app}.migrations.{name}").mark_made(apps, None)
-
-    for row, field, preset in shown:
-        row.refresh_from_db()
-        image = getattr(row, field)
-        focal = [30, 50] if field == "hero_image" else []
-        assert getattr(row, f"{field}_renditions") == [image.name, *focal]
-        assert images.picture_for(image, preset).webp_srcset
+    # 2000 × 1000: 13 widths in all presets; 600 × 800: 9 (none wider than 600).
+    assert len(rendition_files()) == (13 + 9) * 2
+    for image in (article.hero_image, author.photo):
+        image.refresh_from_db()
+        assert image.file_renditions == [image.file.name, 50, 50]

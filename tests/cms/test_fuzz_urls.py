@@ -232,7 +232,7 @@ def real_addresses(demo_key) -> list[str]:
         reverse("articles:share_preview", args=[make_share_token(article)]),
         reverse("articles:preview", args=[article.pk]),
         reverse("password_reset_confirm", args=["MQ", "set-password"]),
-        f"{django_settings.MEDIA_URL}{article.hero_image.name}",  # never written
+        f"{django_settings.MEDIA_URL}{article.hero_image.file.name}",  # never written
         f"{django_settings.MEDIA_URL}{UPLOAD}",
     }
     return sorted(addresses)

@@ -61,7 +61,7 @@ def test_the_pictures_on_a_page_are_served_and_cached_for_a_year(
         assert response.status_code == 200, url
         assert response["Cache-Control"] == IMMUTABLE
         assert body(response)[:4] in (b"RIFF", b"\xff\xd8\xff\xe0")
-    original = client.get(author.photo.url)
+    original = client.get(author.photo.file.url)
     assert original.status_code == 200
     assert original["Cache-Control"] == "public, max-age=3600"
 

@@ -148,6 +148,8 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "hero_image": TEXT,
         "hero_alt": TEXT,
         "hero_caption": TEXT,
+        "hero_credit": TEXT,
+        "hero_licence": TEXT,
         "hero_focal_x": Key("int", 50),
         "hero_focal_y": Key("int", 50),
         "list_heading": TEXT,

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from cms.images import file_of
+
 from ..progress import progress
 from .records import MEDIA_FIELDS, QUERIES, RECORDS, gone_record
 from .schema import (
@@ -130,9 +132,9 @@ def _export_into(work: Path, report: ExportReport, stream) -> None:
 
 
 def _media_of(kind: str, row) -> list:
-    files = [getattr(row, name) for name in MEDIA_FIELDS.get(kind, [])]
+    files = [file_of(getattr(row, name)) for name in MEDIA_FIELDS.get(kind, [])]
     if kind == "articles":
-        files += [item.image for item in row.list_items.all()]
+        files += [file_of(item.image) for item in row.list_items.all()]
     return [file for file in files if file]
 
 

@@ -166,10 +166,17 @@ class _ArticleWriters(_Writer):
             else None
         )
         article.body = body
-        article.hero_image = self.media(
+        article.hero_image = self.library_image(
             front["hero_image"],
-            Article._meta.get_field("hero_image"),
-            article.hero_image.name or "",
+            article.hero_image if article.pk and article.hero_image_id else None,
+            title=front["title"],
+            prefix="hero_",
+            alt=front["hero_alt"],
+            caption=front["hero_caption"],
+            credit=front["hero_credit"],
+            licence=front["hero_licence"],
+            focal_x=front["hero_focal_x"],
+            focal_y=front["hero_focal_y"],
         )
         _check(article)
         save_article(
@@ -236,8 +243,9 @@ class _ArticleWriters(_Writer):
                 position=n,
                 heading=entry["heading"],
                 text=entry["text"],
-                image=self.media(entry["image"], ListItem._meta.get_field("image")),
-                image_alt=entry["image_alt"],
+                image=self.library_image(
+                    entry["image"], title=entry["heading"], alt=entry["image_alt"]
+                ),
             )
             _check(list_item, exclude=["article"])
             items.append(list_item)

@@ -82,8 +82,10 @@ class _KindWriters(_Writer):
         expert = expert or Expert(pk=_free(Expert, front["id"]))
         _set(expert, "experts", front)
         expert.bio = item.body
-        expert.photo = self.media(
-            front["photo"], Expert._meta.get_field("photo"), expert.photo.name or ""
+        expert.photo = self.library_image(
+            front["photo"],
+            expert.photo if expert.photo_id else None,
+            title=front["name"],
         )
         expert.full_clean()
         expert.save()
@@ -109,8 +111,10 @@ class _KindWriters(_Writer):
                 "here, so this author is left without one"
             )
             author.user = None
-        author.photo = self.media(
-            front["photo"], Author._meta.get_field("photo"), author.photo.name or ""
+        author.photo = self.library_image(
+            front["photo"],
+            author.photo if author.photo_id else None,
+            title=front["display_name"],
         )
         author.full_clean()
         links = [

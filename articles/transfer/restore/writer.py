@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import FileField
 
+from cms.models import Image
 from cms.uploads import accept_image
 
 from ...models import OldAddress
@@ -144,6 +145,39 @@ class _Writer:
                 f"stored as {stored_as}"
             )
         return stored_as
+
+    def library_image(
+        self, name: str, current=None, *, title: str, prefix: str = "", **words
+    ):
+        """The library image of the export's file ``name`` (None for ""), given the
+        record's ``words`` (alt, caption, credit, focal point...): the one already
+        using the stored file if any, else a new one. A refused word is reported
+        under the record's key (``prefix`` + the image's field)."""
+        if not name:
+            return None
+        field = Image._meta.get_field("file")
+        stored = self.media(name, field, current.file.name if current else "")
+        image = Image.objects.filter(file=stored).order_by("pk").first()
+        if image is None:
+            image = Image(title=title[:200])
+            image.file = stored  # measured from the stored file
+        changed = image.pk is None
+        for key, value in words.items():
+            if getattr(image, key) != value:
+                setattr(image, key, value)
+                changed = True
+        if changed:
+            try:
+                image.full_clean()
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        f"{prefix}{key}": value
+                        for key, value in error.message_dict.items()
+                    }
+                ) from error
+            image.save()
+        return image
 
     def _accepted(self, name: str, source: Path) -> bytes:
         if name not in self.accepted:

@@ -3,13 +3,14 @@
 import hashlib
 import html
 import posixpath
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 
+from cms.models import Image
 from cms.uploads import accept_image
 
 from ...models import (
@@ -58,6 +59,14 @@ class MediaMixin:
         )
         stored = name if self.dry_run else default_storage.save(name, accepted)
         self.files[item.post_id] = (stored, alt, caption)
+        if not self.dry_run:
+            _library_image(
+                stored,
+                title=_plain(item.title) or posixpath.basename(stored),
+                alt=alt,
+                caption=caption,
+                credit=_credit(item.meta.get("_wp_attachment_metadata", "")),
+            )
         fresh = record.found is None or not record.found.stored_name
         record.save(None, checksum, stored_name=stored)
         return "imported" if fresh else "updated"
@@ -107,8 +116,38 @@ class MediaMixin:
             )
         if self.dry_run:
             return  # no file was stored to point at
-        if article.hero_image.name != stored:
-            article.hero_image = stored
-            with default_storage.open(stored) as file:
-                article.hero_width, article.hero_height = get_image_dimensions(file)
-        article.hero_alt, article.hero_caption = alt[:250], caption[:250]
+        image = _library_image(
+            stored, title=_plain(article.title), alt=alt, caption=caption
+        )
+        if not image.alt.strip():
+            image.alt = alt[:250]
+            image.save(update_fields=["alt", "modified_at"])
+        article.hero_image = image
+
+
+# The photographer's credit WordPress reads from the file's IPTC data, in the
+# attachment's PHP-serialised metadata: ``s:6:"credit";s:9:"Jane Doe";``.
+IMAGE_CREDIT = re.compile(r's:6:"credit";s:\d+:"([^"]*)";')
+
+
+def _credit(metadata: str) -> str:
+    found = IMAGE_CREDIT.search(metadata)
+    return html.unescape(found.group(1)).strip()[:200] if found else ""
+
+
+def _library_image(stored: str, *, title: str, **words) -> Image:
+    """The library image of an imported file: made the first time, its words kept
+    up to date with WordPress's (an empty one never clears what was written here)."""
+    image = Image.objects.filter(file=stored).order_by("pk").first()
+    if image is None:
+        image = Image(title=title[:200])
+        image.file = stored  # measured from the stored file
+    changed = image.pk is None
+    for key, value in words.items():
+        value = value[:250]
+        if value and getattr(image, key) != value:
+            setattr(image, key, value)
+            changed = True
+    if changed:
+        image.save()
+    return image
