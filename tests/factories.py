@@ -37,14 +37,19 @@ def image_file(name="photo.png", size=(40, 30), fmt="PNG", color=(200, 120, 80))
 
 
 class ImageFactory(factory.django.DjangoModelFactory):
-    """A library image: a small real file with its alt text."""
+    """A library image: a real small JPEG with alt text, caption and credit."""
 
     class Meta:
         model = "cms.Image"
 
-    title = factory.Sequence(lambda n: f"Picture {n}")
-    file = factory.LazyFunction(image_file)
-    alt = "Sunlight on a kitchen table"
+    title = factory.Sequence(lambda n: f"Library image {n}")
+    file = factory.LazyFunction(
+        lambda: image_file("library.jpg", size=(1600, 1000), fmt="JPEG")
+    )
+    alt = "A baby's hand holding a parent's finger"
+    caption = "Newborn skin is thinner than an adult's."
+    credit = "Photo: Demo Studio"
+    licence = "Staff photo"
 
 
 def library_image(kwargs: dict, field: str, **words: str) -> dict:
@@ -288,19 +293,3 @@ class OldAddressFactory(factory.django.DjangoModelFactory):
 
     path = factory.Sequence(lambda n: f"/2019/05/{n % 28 + 1:02d}/old-post-{n}/")
     article = factory.SubFactory(ArticleFactory, published=True)
-
-
-class ImageFactory(factory.django.DjangoModelFactory):
-    """A library image: a real small JPEG with alt text, caption and credit."""
-
-    class Meta:
-        model = LibraryImage
-
-    title = factory.Sequence(lambda n: f"Library image {n}")
-    file = factory.LazyFunction(
-        lambda: image_file("library.jpg", size=(1600, 1000), fmt="JPEG")
-    )
-    alt = "A baby's hand holding a parent's finger"
-    caption = "Newborn skin is thinner than an adult's."
-    credit = "Photo: Demo Studio"
-    licence = "Staff photo"

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cms.limits import size_problem
+from cms.models import Image
 
 from ..checks import WARNING, Draft, grouped, run_checks
 from ..models import Article, Category
@@ -45,16 +46,13 @@ def _text(name: str, **kwargs) -> TextField:
 class ChecksForm(forms.Form):
     """The form's values the checks read, as checks.js sends them."""
 
-    HERO_STATES = [("kept", "kept"), ("cleared", "cleared"), ("new", "new")]
-
     article = forms.IntegerField(required=False, min_value=1)
     title = _text("title")
     slug = _text("slug")
     standfirst = _text("standfirst")
     seo_title = _text("seo_title")
     seo_description = _text("seo_description")
-    hero_alt = _text("hero_alt")
-    hero = forms.ChoiceField(choices=HERO_STATES, required=False)
+    hero_image = forms.ModelChoiceField(Image.objects.all(), required=False)
     # With its parent: whether it needs medical review depends on both.
     category = forms.ModelChoiceField(
         Category.objects.select_related("parent"), required=False
@@ -69,7 +67,6 @@ class ChecksForm(forms.Form):
 
     def draft(self, article: Article | None) -> Draft:
         data = self.cleaned_data
-        hero = article.hero_image if article and data["hero"] != "cleared" else None
         return Draft(
             title=data["title"],
             slug=data["slug"],
@@ -77,9 +74,7 @@ class ChecksForm(forms.Form):
             seo_title=data["seo_title"],
             seo_description=data["seo_description"],
             body=data["body"],
-            hero_alt=data["hero_alt"],
-            hero=hero or None,
-            hero_pending=data["hero"] == "new",
+            hero=data["hero_image"],
             category=data["category"],
             article=article,
         )

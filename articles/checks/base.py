@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bs4 import BeautifulSoup
-from django.db.models.fields.files import FieldFile
 
 from cms.markdown import render
+from cms.models import Image
 
 WARNING, OK, INFO = "warning", "ok", "info"
 
@@ -42,9 +42,7 @@ class Draft:
     seo_title: str = ""
     seo_description: str = ""
     body: str = ""
-    hero_alt: str = ""
-    hero: FieldFile | None = None
-    hero_pending: bool = False  # a new file chosen, not uploaded yet
+    hero: Image | None = None  # the library image chosen
     category: object = None
     article: object = None
 

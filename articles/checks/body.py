@@ -118,7 +118,7 @@ def alt_text(draft: Draft, library: dict | None = None) -> list[Finding]:
     and library images placed by ``[[image:N]]`` (``library`` maps id to image)."""
     findings = []
     describe = "Describe what it shows for people who cannot see it."
-    if (draft.hero or draft.hero_pending) and (why := alt_problem(draft.hero_alt)):
+    if draft.hero and (why := alt_problem(draft.hero.alt)):
         findings.append(
             Finding("alt_text", WARNING, f"The hero image {why}.", describe)
         )

@@ -108,18 +108,11 @@ def social_preview(draft: Draft, origin: str) -> dict[str, str | None]:
     """The card a social network shows: the page's OpenGraph image (the hero's
     largest rendition, or none), title and description."""
     values = page_values(draft)
-    image = None
-    if draft.hero and not draft.hero_pending:
-        image = large_url(draft.hero, "hero") or None
-    if draft.hero_pending:
-        note = "The new hero image shows here once the article is saved."
-    elif image is None:
-        note = "No hero image: the card shows no picture."
-    else:
-        note = ""
+    image = large_url(draft.hero, "hero") if draft.hero else None
+    note = "" if image else "No hero image: the card shows no picture."
     return {
-        "image": image,
-        "image_alt": draft.hero_alt if image else "",
+        "image": image or None,
+        "image_alt": draft.hero.alt if image else "",
         "site": origin.split("://", 1)[-1],
         "title": values.meta_title,
         "description": values.meta_description,

@@ -29,6 +29,7 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     CategoryFactory,
+    ImageFactory,
     QuoteFactory,
     UserFactory,
     image_file,
@@ -104,10 +105,10 @@ def test_search_preview_shows_the_page_title_address_and_cut_description(setting
 
 @pytest.mark.django_db
 def test_social_card_shows_the_hero_or_says_there_is_none():
-    article = ArticleFactory(hero_image=image_file("cot.png"), hero_alt="A cot")
-    with_hero = Draft(title="Cots", hero=article.hero_image, hero_alt="A cot")
+    hero = ImageFactory(alt="A cot")
+    with_hero = Draft(title="Cots", hero=hero)
     card = social_preview(with_hero, ORIGIN)
-    assert card["image"] == article.hero_image.url  # no renditions made yet
+    assert card["image"] == hero.file.url  # no renditions made yet
     assert card["image_alt"] == "A cot"
     assert card["title"] == "Cots"
 
@@ -150,7 +151,7 @@ def test_alt_text_finds_empty_file_name_and_image_of_in_body_hero_and_library():
         "![A parent testing bath water with an elbow](/media/uploads/ok.jpg)\n\n"
         f"[[image:{meaningful.pk}]]\n\n[[image:{file_named.pk}]]\n\n[[image:999999]]"
     )
-    draft = Draft(body=body, hero="articles/hero.jpg", hero_alt="picture of a cot")
+    draft = Draft(body=body, hero=ImageFactory(alt="picture of a cot"))
 
     found = warnings(alt_text(draft, {i.pk: i for i in (meaningful, file_named)}))
 
@@ -302,6 +303,7 @@ def writer(**kwargs):
 def test_endpoint_returns_findings_previews_and_the_panel(client):
     client.force_login(writer())
     section = CategoryFactory(slug="baby")
+    hero = ImageFactory(alt="photo.jpg")
 
     response = post(
         client,
@@ -310,6 +312,7 @@ def test_endpoint_returns_findings_previews_and_the_panel(client):
             "slug": "colic",
             "standfirst": "Why babies cry.",
             "category": section.pk,
+            "hero_image": hero.pk,
             "body": "## Signs\n\n#### Detail\n\n[click here](https://www.nhs.uk/)",
         },
     )
@@ -327,6 +330,9 @@ def test_endpoint_returns_findings_previews_and_the_panel(client):
         "Warning: The link “click here”"
     )
     assert data["summary"].endswith("warnings.")
+    assert data["previews"]["social"]["image"] == hero.file.url
+    hero_alt = panel.select_one('[data-check="alt_text"] .finding-warning')
+    assert "The hero image has a file name for alt text" in hero_alt.get_text()
 
 
 @pytest.mark.django_db

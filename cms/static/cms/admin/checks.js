@@ -7,28 +7,20 @@
   "use strict";
 
   const DELAY = 500; // ms after the last keystroke
-  const TEXT_FIELDS = ["title", "slug", "standfirst", "seo_title", "seo_description", "hero_alt"];
+  const TEXT_FIELDS = ["title", "slug", "standfirst", "seo_title", "seo_description"];
   const WATCHED = new Set(
     [...TEXT_FIELDS, "body", "category", "hero_image"].map((name) => `id_${name}`)
   );
-  const HERO_CLEAR = "hero_image-clear_id";
   let timer = null;
   let controller = null;
   let latest = 0;
 
   const field = (name) => document.getElementById(`id_${name}`);
 
-  function heroState() {
-    const upload = field("hero_image");
-    if (upload && upload.files && upload.files.length) return "new";
-    const clear = document.getElementById(HERO_CLEAR);
-    return clear && clear.checked ? "cleared" : "kept";
-  }
-
   function values(panel) {
     const data = {
       article: panel.dataset.article ? Number(panel.dataset.article) : null,
-      hero: heroState(),
+      hero_image: field("hero_image") ? field("hero_image").value || null : null,
       category: field("category") ? field("category").value || null : null,
       body: field("body") ? field("body").value : "",
     };
@@ -102,15 +94,17 @@
   document.addEventListener("DOMContentLoaded", () => {
     const panel = document.querySelector(".editor-checks[data-url]");
     if (!panel || !place(panel)) return;
-    const watched = (target) => WATCHED.has(target.id) || target.id === HERO_CLEAR;
+    const watched = (target) => WATCHED.has(target.id);
     for (const type of ["input", "change"]) {
       document.addEventListener(type, (event) => {
         if (watched(event.target)) schedule(panel);
       });
     }
-    // The section is an autocomplete (select2): it fires jQuery's change, not the DOM's.
+    // The section and the hero are autocompletes (select2): they fire jQuery's change,
+    // not the DOM's.
     if (window.django && window.django.jQuery) {
-      window.django.jQuery(document).on("change", "#id_category", () => schedule(panel));
+      const selects = "#id_category, #id_hero_image";
+      window.django.jQuery(document).on("change", selects, () => schedule(panel));
     }
     run(panel);
   });
