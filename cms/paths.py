@@ -5,6 +5,7 @@ from django.conf import settings
 RESERVED_SLUGS = frozenset(
     {
         "admin", "api", "authors", "experts", "favicon.ico", "feed", "feeds", "health",
+        "legal",
         "login", "logout",
         "markdownx", "media", "preview", "robots", "robots.txt", "search", "sitemap",
         "sitemap.xml", "sitemaps", "static", "tags",

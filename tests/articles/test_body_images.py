@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from articles.demo.content import FLAGSHIP
+from articles.demo.loader import DEMO_CREDIT
 from articles.models import Article, ArticleReference
 from articles.rendering import preview
 from cms import images
@@ -306,7 +307,7 @@ def test_demo_flagship_places_library_images_inside_its_sections(client, demo):
     for figure in figures:
         assert figure.select_one("img")["alt"].startswith("Illustration:")
         assert figure.select_one("figcaption").get_text().strip()
-        assert figure.select_one(".credit").get_text() == "Illustration: Little Steps"
+        assert figure.select_one(".credit").get_text() == DEMO_CREDIT
         # Inside an H2 section, not before the first one.
         assert figure.find_previous_sibling("h2")
     used = Image.objects.filter(body_references__article=flagship).distinct()

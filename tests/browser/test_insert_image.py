@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from articles.demo.loader import DEMO_CREDIT
 from cms.image_picker import PAGE_SIZE
 from cms.management.commands.ensure_demo_editor import WRITER_AUTHOR
 from tests.browser.test_insert_quote import body_value, open_article
@@ -31,6 +32,7 @@ IMAGE_CAPTION = "Baby acne tends to stay on the face and starts a little later."
 
 PUBLISHED_ARTICLE = """
 from django.utils import timezone
+from articles.demo.loader import DEMO_CREDIT
 from articles.models import Article, ArticleAuthor, Author, Category
 
 article = Article.objects.create(
@@ -66,7 +68,7 @@ def test_editor_picks_a_library_image_into_the_body_and_readers_see_it(site, pag
     open_in_changelist(page, site, TITLE)
     put_cursor_after(page, FIRST)
 
-    page.get_by_label("Insert image").fill("acne")
+    page.get_by_label("Insert image").fill("acne later")
     result = page.locator(".image-search-results .insert-image")
     result.first.wait_for(timeout=5000)
     assert result.count() == 1
@@ -98,7 +100,7 @@ def test_editor_picks_a_library_image_into_the_body_and_readers_see_it(site, pag
     assert figure.count() == 1
     # The renditions the worker made for the demo: WebP and a JPEG fallback.
     assert figure.locator("source[type='image/webp']").count() == 1
-    assert figure.locator(".credit").inner_text() == "Illustration: Little Steps"
+    assert figure.locator(".credit").text_content() == DEMO_CREDIT
     # The same markup as the preview showed.
     assert figure.evaluate("el => el.outerHTML") == previewed
     assert figure.locator("xpath=preceding-sibling::p[1]").inner_text() == FIRST

@@ -587,8 +587,8 @@ def test_editor_sends_back_writer_resubmits_editor_publishes_and_restores_revisi
     assert_no_server_errors(site, since)
 
 
-TANTRUMS = "Toddler tantrums: staying calm when they can't"
-TANTRUMS_URL = "/toddler/toddler-tantrums/"
+TANTRUMS = "Tantrums in the supermarket: staying calm when they cannot"
+TANTRUMS_URL = "/toddler/tantrums-staying-calm/"
 IN_REVIEW_BY_WRITER = """
 from django.contrib.auth import get_user_model
 from articles.models import Article, ArticleAuthor, Category
@@ -612,7 +612,7 @@ article_transition(article=article, by=writer, to_status="in_review")
 def test_editor_schedules_an_article_for_later(site, page):
     since = site.log_size()
     site.shell(
-        f"TITLE = {TANTRUMS!r}\nSLUG = 'toddler-tantrums'\nSECTION = 'toddler'\n"
+        f"TITLE = {TANTRUMS!r}\nSLUG = 'tantrums-staying-calm'\nSECTION = 'toddler'\n"
         + IN_REVIEW_BY_WRITER
     )
     goes_live = (datetime.now(LONDON) + timedelta(days=3)).replace(

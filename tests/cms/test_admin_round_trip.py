@@ -29,7 +29,7 @@ from reversion.models import Revision, Version
 
 from articles.models import Article, ArticleQuote, Category, ListItem, Tag
 from articles.roles import ROLES
-from cms.models import WebhookDelivery, WebhookEndpoint
+from cms.models import Image, WebhookDelivery, WebhookEndpoint
 from experts.models import Expert
 from tests.factories import (
     ArticleFactory,
@@ -162,21 +162,29 @@ def writers_draft(writer) -> Article:
 
 def objects_to_try(model) -> list[models.Model]:
     """The model's objects in primary-key order, capped; within the cap come first
-    each object with a stored file, and the first object with each value of each field
-    that has choices (a quote in each state of sign-off)."""
+    each object with a stored file or a library image, the first object with each
+    value of each field that has choices (a quote in each state of sign-off), and the
+    newest (such as the Writer's own draft, made after the demo)."""
     objects = list(model._default_manager.order_by("pk"))
-    files = [f.attname for f in model._meta.fields if isinstance(f, models.FileField)]
+    files = [
+        f.attname
+        for f in model._meta.fields
+        if isinstance(f, models.FileField)
+        or (f.is_relation and f.related_model is Image)
+    ]
     choices = [f.attname for f in model._meta.fields if f.choices]
     first_of_kind = {
         next(obj for obj in objects if getattr(obj, name) == value).pk
         for name in choices
         for value in {getattr(obj, name) for obj in objects}
     }
+    newest = objects[-1].pk if objects else None
 
     def wanted(obj):
         return obj.pk in first_of_kind or any(getattr(obj, name) for name in files)
 
-    objects.sort(key=lambda obj: not wanted(obj))  # stable: pk order within each
+    # Stable: pk order within each group.
+    objects.sort(key=lambda obj: (obj.pk != newest, not wanted(obj)))
     return sorted(objects[:MAX_OBJECTS], key=lambda obj: obj.pk)
 
 

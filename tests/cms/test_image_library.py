@@ -49,7 +49,9 @@ def member_of(role: str):
 @pytest.fixture
 def used():
     """An image used everywhere it can be: hero, list item, author and expert photo."""
-    image = ImageFactory(title="Cot by a window", alt="A cot by a window")
+    image = ImageFactory(
+        title="Cot by a window", alt="A cot by a window", credit="", licence=""
+    )
     author = AuthorFactory(display_name="Sam Writer", photo=image)
     article = ArticleFactory(
         title="Safe sleep", published=True, hero_image=image, authors=[author]
@@ -347,7 +349,9 @@ def test_with_the_setting_publishing_names_the_images_without_credit_or_licence(
     article = ArticleFactory(
         hero_image=ImageFactory(title="Hero shot", credit="Staff", licence="")
     )
-    ListItemFactory(article=article, image=ImageFactory(title="Rash close-up"))
+    ListItemFactory(
+        article=article, image=ImageFactory(title="Rash close-up", credit="")
+    )
     ListItemFactory(
         article=article,
         image=ImageFactory(title="Credited", credit="Staff", licence="Own work"),
