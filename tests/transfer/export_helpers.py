@@ -17,6 +17,7 @@ from articles.models import (
     OldAddress,
     Tag,
 )
+from cms.models import Image
 from experts.models import Expert, Quote, SignOff
 from tests.factories import (
     ArticleFactory,
@@ -51,6 +52,7 @@ def empty_database() -> None:
     Tag.objects.all().delete()
     Category.objects.exclude(parent=None).delete()
     Category.objects.all().delete()
+    Image.objects.all().delete()
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -102,7 +104,7 @@ def generated_site(count: int = 500) -> dict:
     tags = [TagFactory(slug=f"thème-{n}", name=f"Thème {n} ✨") for n in range(6)]
     tags += [TagFactory() for _ in range(14)]
     experts = [
-        ExpertFactory(photo=image_file(f"expert-{n}.png") if n < 3 else "")
+        ExpertFactory(photo=image_file(f"expert-{n}.png") if n < 3 else None)
         for n in range(8)
     ]
     experts.append(ExpertFactory(is_active=False, name="Dana Reyes"))
@@ -140,7 +142,7 @@ def generated_site(count: int = 500) -> dict:
             authors=[authors[n % len(authors)], authors[(n + 1) % len(authors)]]
             if n % 3 == 0
             else [authors[n % len(authors)]],
-            hero_image=image_file(f"hero-{n}.png") if n % 25 == 0 else "",
+            hero_image=image_file(f"hero-{n}.png") if n % 25 == 0 else None,
             hero_alt="A picture" if n % 25 == 0 else "",
             reviewed=n % 7 == 0,
             reviewed_by=experts[n % 8] if n % 7 == 0 else None,

@@ -13,6 +13,7 @@ from articles.demo.content import FLAGSHIP
 from articles.models import Article, ArticleReference, Author, Category, Tag
 from articles.services import save_article
 from articles.transfer.export import (
+    SCHEMAS,
     Record,
     TransferError,
     export_content,
@@ -20,13 +21,15 @@ from articles.transfer.export import (
 )
 from articles.transfer.restore import import_content, parse_record
 from cms.models import Image, ImageTag
-from experts.models import Quote
+from experts.models import Expert, Quote
 from tests.factories import (
     ArticleFactory,
     ArticleQuoteFactory,
     AuthorFactory,
     CategoryFactory,
+    ExpertFactory,
     ImageFactory,
+    ListItemFactory,
     QuoteFactory,
     TagFactory,
     UserFactory,
@@ -126,6 +129,18 @@ def test_generated_site_round_trip_gives_byte_identical_files(tmp_path, settings
     assert differences(tree(one), tree(tmp_path / "two")) == []
 
 
+def test_every_key_of_every_record_is_documented():
+    docs = (Path(__file__).parents[2] / "docs/export.md").read_text(encoding="utf-8")
+    keys = {
+        name
+        for schema in SCHEMAS.values()
+        for key_name, key in schema.items()
+        for name in [key_name, *(key.entries or {})]
+    }
+
+    assert sorted(name for name in keys if f"`{name}`" not in docs) == []
+
+
 def test_texts_keep_every_character_through_a_file():
     tricky = [
         "",
@@ -196,6 +211,7 @@ def test_importing_into_the_site_it_came_from_changes_nothing(tmp_path):
     assert {kind: dict(counts) for kind, counts in report.counts.items()} == {
         "sections": {"unchanged": 2},
         "tags": {"unchanged": 1},
+        "images": {"unchanged": 1},
         "experts": {"unchanged": 1},
         "authors": {"unchanged": 3},
         "quotes": {"unchanged": 1},
@@ -254,12 +270,19 @@ def test_missing_media_file_fails_its_record_only(tmp_path, settings):
     one = export_then_empty(tmp_path, settings, small_site)
     [hero] = (one / "media").rglob("hero*.png")
     hero.unlink()
+    [record] = (one / "images").glob("*.md")
 
     report = import_content(one)
 
-    [failure] = report.failures
-    assert failure.startswith("articles/toddler/second.md: its media file media/")
-    assert "is missing from the export" in failure
+    # The image's record fails; the article using it says which image it lacks.
+    image, article = report.failures
+    assert image.startswith(f"images/{record.name}: its media file media/")
+    assert "is missing from the export" in image
+    assert article == (
+        f"articles/toddler/second.md: its hero is image {record.stem}, which is not "
+        f"in the export or failed to import (images/{record.name})"
+    )
+    assert not Image.objects.exists()
     assert list(Article.objects.values_list("slug", flat=True)) == ["first"]
 
 
@@ -410,15 +433,16 @@ def test_the_import_command_refuses_a_folder_that_is_not_an_export(tmp_path):
 @pytest.mark.django_db
 def test_a_record_that_fails_leaves_no_media_file(tmp_path, settings):
     one = export_then_empty(tmp_path, settings, small_site)
-    second = one / "articles/toddler/second.md"
-    second.write_text(
-        second.read_text().replace("hero_focal_x: 50", "hero_focal_x: 200")
-    )
+    [record] = (one / "images").glob("*.md")
+    record.write_text(record.read_text().replace("focal_x: 50", "focal_x: 200"))
 
     report = import_content(one)
 
-    [failure] = report.failures
-    assert failure.startswith("articles/toddler/second.md: hero_focal_x: ")
+    image, article = report.failures
+    assert image.startswith(f"images/{record.name}: focal_x: ")
+    assert article.startswith(
+        f"articles/toddler/second.md: its hero is image {record.stem},"
+    )
     media = Path(settings.MEDIA_ROOT)
     assert not media.exists() or tree(media) == {}
 
@@ -490,3 +514,76 @@ def test_an_article_placing_an_image_missing_from_the_export_fails_with_why(
     assert failure.startswith("articles/")
     assert f"it places image {record.stem}, which is not in the export" in failure
     assert not Article.objects.exists()
+
+
+def site_using_images_everywhere():
+    """A hero, a list item's picture and two photos, each its own library image."""
+    ExpertFactory(slug="dr-photo", photo=ImageFactory(title="Expert"))
+    AuthorFactory(slug="with-photo", photo=ImageFactory(title="Author"))
+    article = ArticleFactory(slug="pictured", hero_image=ImageFactory(title="Hero"))
+    ListItemFactory(article=article, image=ImageFactory(title="Item"))
+
+
+@pytest.mark.django_db
+def test_records_name_their_images_by_id_and_keep_no_copy_of_their_words(
+    tmp_path, settings
+):
+    one = export_then_empty(tmp_path, settings, site_using_images_everywhere)
+    ids = {
+        parse_record(path.read_bytes())[0]["title"]: int(path.stem)
+        for path in (one / "images").glob("*.md")
+    }
+
+    [path] = (one / "articles").rglob("pictured.md")
+    article, _ = parse_record(path.read_bytes())
+    author, _ = parse_record((one / "authors/with-photo.md").read_bytes())
+    expert, _ = parse_record((one / "experts/dr-photo.md").read_bytes())
+
+    assert article["hero_image"] == ids["Hero"]
+    assert article["list_items"][0]["image"] == ids["Item"]
+    assert set(article["list_items"][0]) == {"heading", "text", "image"}
+    assert not [
+        key for key in article if key.startswith("hero_") and key != "hero_image"
+    ]
+    assert (author["photo"], expert["photo"]) == (ids["Author"], ids["Expert"])
+    assert len(list((one / "media").rglob("*.*"))) == len(ids) == 4
+
+
+@pytest.mark.django_db
+def test_import_into_another_site_maps_every_use_of_an_image(tmp_path, settings):
+    one = export_then_empty(tmp_path, settings, site_using_images_everywhere)
+    # This site's own images take the exported ids.
+    local = {ImageFactory(title=f"Local {n}").pk for n in range(6)}
+
+    report = import_content(one)
+
+    assert report.failed == 0, report.lines()
+    article = Article.objects.get(slug="pictured")
+    assert article.hero_image.title == "Hero"
+    assert article.list_items.get().image.title == "Item"
+    assert Author.objects.get(slug="with-photo").photo.title == "Author"
+    assert Expert.objects.get(slug="dr-photo").photo.title == "Expert"
+    assert not {article.hero_image_id, article.list_items.get().image_id} & local
+    # Imported again: every record is found as it is.
+    again = import_content(one)
+    assert again.failed == 0
+    assert {kind: set(counts) for kind, counts in again.counts.items()} == {
+        kind: {"unchanged"} for kind in again.counts
+    }
+
+
+@pytest.mark.django_db
+def test_a_record_using_an_image_the_export_lacks_fails_alone(tmp_path, settings):
+    one = export_then_empty(tmp_path, settings, site_using_images_everywhere)
+    author = one / "authors/with-photo.md"
+    front, body = parse_record(author.read_bytes())
+    author.write_bytes(render_record(Record("", {**front, "photo": 999}, body)))
+
+    report = import_content(one)
+
+    assert report.failures == [
+        "authors/with-photo.md: its photo is image 999, which is not in the export "
+        "or failed to import (images/999.md)"
+    ]
+    assert not Author.objects.filter(slug="with-photo").exists()
+    assert Article.objects.filter(slug="pictured").exists()

@@ -1,5 +1,6 @@
 """The lossless Markdown export: one file per record, YAML front matter then the
-record's Markdown text, references between records by slug, media copied as stored.
+record's Markdown text, references between records by slug (by id for quotes, library
+images and linked articles), media copied as stored with their images' records.
 
 ``restore`` reads it back; docs/export.md describes the layout and every key. What a
 save works out again (rendered HTML, table of contents, word count, search vector,
@@ -28,6 +29,7 @@ from .schema import (
     FORMAT,
     GONE,
     ID,
+    IMAGE,
     KINDS,
     MANIFEST,
     MEDIA,
@@ -52,6 +54,7 @@ __all__ = [
     "FORMAT",
     "GONE",
     "ID",
+    "IMAGE",
     "KINDS",
     "MANIFEST",
     "MEDIA",

@@ -16,7 +16,6 @@ from ...models import (
     Author,
     Callout,
     Category,
-    ListItem,
     OldAddress,
     RelatedLink,
     Tag,
@@ -35,12 +34,6 @@ def _front(kind: str, /, **values) -> dict:
 def _moment(value: datetime | None) -> datetime | None:
     """Times in UTC, so an export reads the same whatever the site's time zone."""
     return value.astimezone(UTC) if value else None
-
-
-def _file_name(image) -> str:
-    """A library image's stored file name ("" without one): records name the file,
-    which the export copies under ``media/``."""
-    return image.file.name if image else ""
 
 
 def _username(user) -> str | None:
@@ -104,7 +97,7 @@ def expert_record(expert: Expert) -> Record:
             organisation=expert.organisation,
             credentials=expert.credentials,
             website=expert.website,
-            photo=_file_name(expert.photo),
+            photo=expert.photo_id,
             is_active=expert.is_active,
             created_at=_moment(expert.created_at),
             modified_at=_moment(expert.modified_at),
@@ -123,7 +116,7 @@ def author_record(author: Author) -> Record:
             display_name=author.display_name,
             job_title=author.job_title,
             user=_username(author.user),
-            photo=_file_name(author.photo),
+            photo=author.photo_id,
             is_active=author.is_active,
             links=[
                 {"label": link.label, "url": link.url} for link in author.links.all()
@@ -166,7 +159,9 @@ def quote_record(quote: Quote) -> Record:
 
 
 def image_record(image: Image) -> Record:
-    """A library image: bodies place it by id ([[image:N]]), which an import maps."""
+    """A library image, the one home of its file and words: bodies place it by id
+    ([[image:N]]) and heroes, list items and photos name that id, which an import
+    maps to the image it became."""
     return Record(
         f"images/{image.pk}.md",
         _front(
@@ -207,13 +202,7 @@ def article_record(article: Article) -> Record:
             is_featured=article.is_featured,
             tags=sorted(tag.slug for tag in article.tags.all()),
             authors=[row.author.slug for row in article.article_authors.all()],
-            hero_image=_file_name(article.hero_image),
-            hero_alt=article.hero_alt,
-            hero_caption=article.hero_caption,
-            hero_credit=article.hero_credit,
-            hero_licence=article.hero_image.licence if article.hero_image else "",
-            hero_focal_x=article.hero_focal_point[0],
-            hero_focal_y=article.hero_focal_point[1],
+            hero_image=article.hero_image_id,
             list_heading=article.list_heading,
             seo_title=article.seo_title,
             seo_description=article.seo_description,
@@ -226,8 +215,7 @@ def article_record(article: Article) -> Record:
                 {
                     "heading": item.heading,
                     "text": item.text,
-                    "image": _file_name(item.image),
-                    "image_alt": item.image_alt,
+                    "image": item.image_id,
                 }
                 for item in article.list_items.all()
             ],
@@ -302,14 +290,14 @@ def gone_record() -> Record | None:
 
 def article_queryset():
     return Article.objects.select_related(
-        "category", "created_by", "modified_by", "reviewed_by", "hero_image"
+        "category", "created_by", "modified_by", "reviewed_by"
     ).prefetch_related(
         "tags",
         Prefetch(
             "article_authors", queryset=ArticleAuthor.objects.select_related("author")
         ),
         "article_quotes",
-        Prefetch("list_items", queryset=ListItem.objects.select_related("image")),
+        "list_items",
         Prefetch(
             "related_links",
             queryset=RelatedLink.objects.select_related("target_article__category"),
@@ -338,10 +326,8 @@ QUERIES = {
     ),
     "tags": lambda: Tag.objects.all(),
     "callouts": lambda: Callout.objects.all(),
-    "experts": lambda: Expert.objects.select_related("photo"),
-    "authors": lambda: Author.objects.select_related("user", "photo").prefetch_related(
-        "links"
-    ),
+    "experts": lambda: Expert.objects.all(),
+    "authors": lambda: Author.objects.select_related("user").prefetch_related("links"),
     "quotes": lambda: Quote.objects.select_related(
         "expert", "approved_recorded_by"
     ).prefetch_related(
@@ -365,13 +351,9 @@ RECORDS = {
     "images": image_record,
     "articles": article_record,
 }
-# The image fields of each kind (list items' images are read with their article).
-MEDIA_FIELDS = {
-    "experts": ["photo"],
-    "authors": ["photo"],
-    "images": ["file"],
-    "articles": ["hero_image"],
-}
+# The file fields of each kind, copied under ``media/``: only a library image has
+# one (the others use images by id).
+MEDIA_FIELDS = {"images": ["file"]}
 
 
 def local_record(kind: str, pk) -> Record:

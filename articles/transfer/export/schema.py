@@ -8,7 +8,7 @@ from experts.models import Quote
 
 from ...models import Article, Callout
 
-FORMAT = {"format": "cms-markdown-export", "version": 1}
+FORMAT = {"format": "cms-markdown-export", "version": 2}
 MANIFEST = "export.yaml"
 MEDIA = "media"
 GONE = "gone-addresses.md"
@@ -34,6 +34,8 @@ class Key:
 
 
 ID = Key("id")
+# A library image by its exported id (``images/<id>.md``), or null for none.
+IMAGE = Key("id")
 TEXT = Key("text", "")
 NAME = Key("text", REQUIRED)
 OPTIONAL = Key("optional")
@@ -77,7 +79,7 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "organisation": TEXT,
         "credentials": TEXT,
         "website": TEXT,
-        "photo": TEXT,
+        "photo": IMAGE,
         "is_active": Key("bool", True),
         "created_at": MOMENT,
         "modified_at": MOMENT,
@@ -88,7 +90,7 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "display_name": NAME,
         "job_title": TEXT,
         "user": OPTIONAL,
-        "photo": TEXT,
+        "photo": IMAGE,
         "is_active": Key("bool", True),
         "links": Key("list", (), {"label": NAME, "url": NAME}),
         "created_at": MOMENT,
@@ -145,13 +147,7 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "is_featured": Key("bool", False),
         "tags": TEXTS,
         "authors": TEXTS,
-        "hero_image": TEXT,
-        "hero_alt": TEXT,
-        "hero_caption": TEXT,
-        "hero_credit": TEXT,
-        "hero_licence": TEXT,
-        "hero_focal_x": Key("int", 50),
-        "hero_focal_y": Key("int", 50),
+        "hero_image": IMAGE,
         "list_heading": TEXT,
         "seo_title": TEXT,
         "seo_description": TEXT,
@@ -163,7 +159,7 @@ SCHEMAS: dict[str, dict[str, Key]] = {
         "list_items": Key(
             "list",
             (),
-            {"heading": NAME, "text": TEXT, "image": TEXT, "image_alt": TEXT},
+            {"heading": NAME, "text": TEXT, "image": IMAGE},
         ),
         "related_links": Key(
             "list",
@@ -205,15 +201,16 @@ SCHEMAS: dict[str, dict[str, Key]] = {
     },
     "gone": {"article_paths": TEXTS, "old_addresses": TEXTS},
 }
-# Folders in the order an import needs them: what a record refers to comes first.
+# Folders in the order an import needs them: what a record refers to comes first
+# (images before the experts, authors and articles whose pictures they are).
 KINDS = [
     "sections",
     "tags",
     "callouts",
+    "images",
     "experts",
     "authors",
     "quotes",
-    "images",
     "articles",
 ]
 

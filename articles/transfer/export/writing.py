@@ -132,9 +132,9 @@ def _export_into(work: Path, report: ExportReport, stream) -> None:
 
 
 def _media_of(kind: str, row) -> list:
+    """The stored files of a record: a library image's; the other kinds use images
+    by id, so their files are copied once, with the image's record."""
     files = [file_of(getattr(row, name)) for name in MEDIA_FIELDS.get(kind, [])]
-    if kind == "articles":
-        files += [file_of(item.image) for item in row.list_items.all()]
     return [file for file in files if file]
 
 

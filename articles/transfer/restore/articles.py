@@ -97,10 +97,15 @@ class _ArticleWriters(_Writer):
         return {
             **front,
             "id": item.pk,
+            "hero_image": self.image_id(front["hero_image"], "its hero is"),
             "quotes": [self._quote_id(n) for n in front["quotes"]],
             "list_items": [
-                {**entry, "text": self._rewrite(entry["text"])}
-                for entry in front["list_items"]
+                {
+                    **entry,
+                    "text": self._rewrite(entry["text"]),
+                    "image": self.image_id(entry["image"], f"its list item {n} shows"),
+                }
+                for n, entry in enumerate(front["list_items"], start=1)
             ],
             "deleted_links": [
                 {**link, "id": self.article_ids[link["id"]]}
@@ -124,20 +129,12 @@ class _ArticleWriters(_Writer):
             )
         return self.quote_ids[exported]
 
-    def _image_id(self, exported: int) -> int:
-        if exported not in self.image_ids:
-            raise ItemError(
-                f"it places image {exported}, which is not in the export or failed "
-                f"to import (images/{exported}.md)"
-            )
-        return self.image_ids[exported]
-
     def _rewrite(self, text: str) -> str:
         def quote(match):
             return _swap(match, self._quote_id(int(match["ref"])))
 
         def image(match):
-            return _swap(match, self._image_id(int(match["ref"])))
+            return _swap(match, self.image_id(int(match["ref"]), "it places"))
 
         def article(match):
             return _swap(match, self.article_ids.get(int(match["ref"])))
@@ -165,19 +162,7 @@ class _ArticleWriters(_Writer):
             if front["reviewed_by"]
             else None
         )
-        article.body = body
-        article.hero_image = self.library_image(
-            front["hero_image"],
-            article.hero_image if article.pk and article.hero_image_id else None,
-            title=front["title"],
-            prefix="hero_",
-            alt=front["hero_alt"],
-            caption=front["hero_caption"],
-            credit=front["hero_credit"],
-            licence=front["hero_licence"],
-            focal_x=front["hero_focal_x"],
-            focal_y=front["hero_focal_y"],
-        )
+        article.body, article.hero_image_id = body, front["hero_image"]
         _check(article)
         save_article(
             article,
@@ -243,9 +228,7 @@ class _ArticleWriters(_Writer):
                 position=n,
                 heading=entry["heading"],
                 text=entry["text"],
-                image=self.library_image(
-                    entry["image"], title=entry["heading"], alt=entry["image_alt"]
-                ),
+                image_id=entry["image"],
             )
             _check(list_item, exclude=["article"])
             items.append(list_item)

@@ -26,6 +26,8 @@ from .writer import (
     _Writer,
 )
 
+PHOTO = "its photo is"  # how experts and authors use a library image (``image_id``)
+
 
 class _KindWriters(_Writer):
     def section(self, item: Item):
@@ -74,26 +76,25 @@ class _KindWriters(_Writer):
         return (CREATED if created else UPDATED), ""
 
     def expert(self, item: Item):
-        front = item.front
+        front = {**item.front, "photo": self.image_id(item.front["photo"], PHOTO)}
         expert = Expert.objects.filter(slug=front["slug"]).first()
         if found := self.compare("experts", expert, front, item.body):
             return found
         created = expert is None
         expert = expert or Expert(pk=_free(Expert, front["id"]))
         _set(expert, "experts", front)
-        expert.bio = item.body
-        expert.photo = self.library_image(
-            front["photo"],
-            expert.photo if expert.photo_id else None,
-            title=front["name"],
-        )
+        expert.bio, expert.photo_id = item.body, front["photo"]
         expert.full_clean()
         expert.save()
         _stamp(expert, front)
         return (CREATED if created else UPDATED), ""
 
     def author(self, item: Item):
-        front = {**item.front, "user": self.username(item.front["user"])}
+        front = {
+            **item.front,
+            "user": self.username(item.front["user"]),
+            "photo": self.image_id(item.front["photo"], PHOTO),
+        }
         author = Author.objects.filter(slug=front["slug"]).first()
         if found := self.compare("authors", author, front, item.body):
             return found
@@ -111,11 +112,7 @@ class _KindWriters(_Writer):
                 "here, so this author is left without one"
             )
             author.user = None
-        author.photo = self.library_image(
-            front["photo"],
-            author.photo if author.photo_id else None,
-            title=front["display_name"],
-        )
+        author.photo_id = front["photo"]
         author.full_clean()
         links = [
             AuthorLink(author=author, label=link["label"], url=link["url"], position=n)

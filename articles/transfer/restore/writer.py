@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import FileField
 
-from cms.models import Image
 from cms.uploads import accept_image
 
 from ...models import OldAddress
@@ -146,38 +145,19 @@ class _Writer:
             )
         return stored_as
 
-    def library_image(
-        self, name: str, current=None, *, title: str, prefix: str = "", **words
-    ):
-        """The library image of the export's file ``name`` (None for ""), given the
-        record's ``words`` (alt, caption, credit, focal point...): the one already
-        using the stored file if any, else a new one. A refused word is reported
-        under the record's key (``prefix`` + the image's field)."""
-        if not name:
+    def image_id(self, exported: int | None, use: str) -> int | None:
+        """The id here of the export's image ``exported`` (None for none), which the
+        images, imported first, recorded; ``use`` says how the record uses it ("its
+        hero is", "it places"...) in the failure naming an image that is not in the
+        export or failed to import."""
+        if exported is None:
             return None
-        field = Image._meta.get_field("file")
-        stored = self.media(name, field, current.file.name if current else "")
-        image = Image.objects.filter(file=stored).order_by("pk").first()
-        if image is None:
-            image = Image(title=title[:200])
-            image.file = stored  # measured from the stored file
-        changed = image.pk is None
-        for key, value in words.items():
-            if getattr(image, key) != value:
-                setattr(image, key, value)
-                changed = True
-        if changed:
-            try:
-                image.full_clean()
-            except ValidationError as error:
-                raise ValidationError(
-                    {
-                        f"{prefix}{key}": value
-                        for key, value in error.message_dict.items()
-                    }
-                ) from error
-            image.save()
-        return image
+        if exported not in self.image_ids:
+            raise ItemError(
+                f"{use} image {exported}, which is not in the export or failed to "
+                f"import (images/{exported}.md)"
+            )
+        return self.image_ids[exported]
 
     def _accepted(self, name: str, source: Path) -> bytes:
         if name not in self.accepted:
