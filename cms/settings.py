@@ -433,7 +433,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
-# Features no page uses: an injected script or frame cannot use them either.
+# Features no page uses: an injected script or frame cannot use them either. Only
+# features browsers know: Chrome logs an unknown one (FLoC's "interest-cohort", gone
+# since 2022) as a console error, which costs Lighthouse's best-practices points.
 CMS_PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
@@ -446,8 +448,6 @@ CMS_PERMISSIONS_POLICY = ", ".join(
         "geolocation",
         "gyroscope",
         "hid",
-        # FLoC, Topics' predecessor: some browsers still read it.
-        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",
