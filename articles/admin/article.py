@@ -3,27 +3,22 @@
 import json
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES, history_table
+from cms.admin_forms import EDITOR_CSS, FORMFIELD_OVERRIDES
 from cms.markdown import block_refs
 
 from ..forms import ArticleAdminForm
 from ..models import (
     Article,
-    Category,
 )
 from ..pagination import CappedAdminPaginator
-from ..previews import make_share_token, share_link_expires_at
 from ..services import (
     article_publish,
     article_unpublish,
@@ -32,6 +27,8 @@ from ..services import (
 )
 from .article_links import ArticleLinksMixin
 from .checks import ArticleChecksMixin
+from .columns import ArticleColumns
+from .filters import ReviewDueFilter, SectionFilter, StateFilter
 from .parts import (
     ArticleAuthorInline,
     ArticleQuoteInline,
@@ -87,79 +84,10 @@ def step_done(article: Article, *, sent_back: bool = False) -> str:
     return f"“{article}” is now {article.state_phrase}."
 
 
-class StateFilter(admin.SimpleListFilter):
-    """Workflow state as editors see it, with scheduled and expired told apart."""
-
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("draft", "Draft"),
-            ("sent_back", "Sent back"),
-            ("in_review", "In review"),
-            ("scheduled", "Scheduled"),
-            ("live", "Published (live)"),
-            ("expired", "Expired"),
-            ("unpublished", "Unpublished"),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        published = queryset.filter(status=Article.Status.PUBLISHED)
-        return {
-            "draft": lambda: queryset.filter(status=Article.Status.DRAFT),
-            "sent_back": lambda: queryset.sent_back(),
-            "in_review": lambda: queryset.filter(status=Article.Status.IN_REVIEW),
-            "scheduled": lambda: queryset.scheduled(),
-            "live": lambda: queryset.published(),
-            "expired": lambda: published.filter(expires_at__lte=now),
-            "unpublished": lambda: queryset.filter(status=Article.Status.UNPUBLISHED),
-        }.get(self.value(), lambda: queryset)()
-
-
-class ReviewDueFilter(admin.SimpleListFilter):
-    """Articles whose medical review needs attention; "any reason" is the start page's count."""
-
-    title = "review due"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("due", "Any reason"),
-            ("overdue", "Overdue"),
-            ("soon", "Due within 30 days"),
-            ("out_of_date", "Out of date (body changed)"),
-            (
-                "stale_sources",
-                f"Sources older than {settings.CMS_SOURCE_MAX_AGE_YEARS} years",
-            ),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        due = queryset.review_due()
-        return {
-            "due": lambda: due,
-            "overdue": lambda: due.review_overdue(),
-            "soon": lambda: due.review_due_soon(),
-            "out_of_date": lambda: due.review_out_of_date(),
-            "stale_sources": lambda: due.with_stale_sources(),
-        }.get(self.value(), lambda: queryset)()
-
-
-class SectionFilter(admin.RelatedFieldListFilter):
-    """Sections by their full name ("Baby › Health"), fetched with their parents in
-    one query rather than one query per sub-section."""
-
-    def field_choices(self, field, request, model_admin):
-        sections = Category.objects.select_related("parent")
-        return [(section.pk, str(section)) for section in sections]
-
-
 @admin.register(Article)
-class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, VersionAdmin):
+class ArticleAdmin(
+    ArticleColumns, ArticleChecksMixin, ArticleLinksMixin, RevisionViews, VersionAdmin
+):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -477,123 +405,3 @@ class ArticleAdmin(ArticleChecksMixin, ArticleLinksMixin, RevisionViews, Version
             self.message_user(
                 request, f"{succeeded} article(s) {done}.", messages.SUCCESS
             )
-
-    @admin.display(description="State", ordering="status")
-    def state(self, obj):
-        return obj.state_label
-
-    @admin.display(description="Note from the editor")
-    def editor_note(self, obj):
-        last = obj.transitions.first() if obj.pk else None
-        if (
-            obj.status == obj.Status.DRAFT
-            and last
-            and last.from_status == obj.Status.IN_REVIEW  # not a reopened archive
-            and last.to_status == obj.Status.DRAFT
-        ):
-            who = last.by.get_username() if last.by else "An editor"
-            return format_html(
-                "<strong>{}</strong> sent this back: {}", who, last.comment
-            )
-        return "–"
-
-    @admin.display(description="Preview")
-    def preview_links(self, obj):
-        if obj.pk is None:
-            return "Save the article to preview it."
-        token = make_share_token(obj)
-        share_url = getattr(obj, "request_origin", "") + reverse(
-            "articles:share_preview", args=[token]
-        )
-        until = date_format(timezone.localtime(share_link_expires_at()), "j F Y H:i")
-        return format_html(
-            '<p><a class="preview-link" href="{}" target="_blank" rel="noopener">'
-            "Preview</a>: the page exactly as it will look, whatever its state.</p>"
-            '<p><a class="share-preview-link" href="{}" target="_blank" '
-            'rel="noopener">Share preview link</a> (copy it to send): '
-            '<input type="text" readonly size="60" value="{}" '
-            'aria-label="Share preview link"></p>'
-            '<div class="help">Anyone with this link can read this version until {} '
-            "or until its state changes.</div>",
-            reverse("articles:preview", args=[obj.pk]),
-            share_url,
-            share_url,
-            until,
-        )
-
-    @admin.display(description="Workflow history")
-    def workflow_history(self, obj):
-        rows = obj.transitions.select_related("by") if obj.pk else []
-        if not rows:
-            return "No changes of state yet."
-        return history_table(
-            ["When", "Who", "From", "To", "Comment"],
-            (
-                (
-                    t.at,
-                    t.by.get_username() if t.by else "–",
-                    t.get_from_status_display(),
-                    t.get_to_status_display(),
-                    t.comment,
-                )
-                for t in rows
-            ),
-        )
-
-    @admin.display(description="Medical review status")
-    def review_status(self, obj):
-        needed = (
-            f" Articles in {obj.category} need a current medical review before they "
-            "are published."
-            if obj and obj.category_id and obj.category.needs_medical_review
-            else ""
-        )
-        if obj is None or not obj.is_medically_reviewed:
-            return f"Not reviewed.{needed}"
-        reviewed = date_format(obj.reviewed_at, "j F Y")
-        if not obj.review_is_current:
-            return format_html(
-                "<strong>Out of date</strong>: the body changed since the review on "
-                "{}.{}",
-                reviewed,
-                needed,
-            )
-        next_review = (
-            date_format(obj.next_review_at, "j F Y") if obj.next_review_at else "–"
-        )
-        if obj.review_is_overdue():
-            return format_html(
-                "<strong>Overdue</strong>: reviewed on {}; the next review was due on "
-                "{}.{}",
-                reviewed,
-                next_review,
-                needed,
-            )
-        return format_html(
-            "Current: reviewed by {} on {}; next review due {}.",
-            obj.reviewed_by.full_name,
-            reviewed,
-            next_review,
-        )
-
-    @admin.display(description="Review", ordering="next_review_at")
-    def medical_review(self, obj):
-        if not obj.is_medically_reviewed:
-            return "–"
-        if not obj.review_is_current:
-            return "Out of date"
-        when = date_format(obj.next_review_at, "j M Y") if obj.next_review_at else ""
-        return f"Overdue (was due {when})" if obj.review_is_overdue() else f"Due {when}"
-
-    @admin.display(description="Bylines")
-    def bylines(self, obj):
-        return ", ".join(author.display_name for author in obj.byline)
-
-    @admin.display(description="Public page")
-    def view_link(self, obj):
-        if not obj.is_published():
-            return "–"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">View on site</a>',
-            obj.get_absolute_url(),
-        )
