@@ -12,6 +12,8 @@ from .images import picture_for
 from .models import Image, ImageTag
 
 THUMB_WIDTH = 120
+# How a part of an article that picks an image is named in "Used in" (by model name).
+USES = {"articlereference": "In the body of", "listitem": "In the numbered list of"}
 
 
 def usage(image: Image) -> list[tuple[str, object]]:
@@ -31,11 +33,13 @@ def usage(image: Image) -> list[tuple[str, object]]:
         owner = "article" if _has_field(relation.related_model, "article") else None
         if owner:
             rows = rows.select_related(owner)
-        how = f"{relation.related_model._meta.verbose_name.capitalize()}"
+        model_name = relation.related_model._meta.model_name
+        how = USES.get(model_name, relation.related_model._meta.verbose_name)
         if field.name not in {"image", "photo"}:
-            how = field.verbose_name.capitalize()
+            how = field.verbose_name
         elif field.name == "photo":
             how = f"Photo of {relation.related_model._meta.verbose_name}"
+        how = how[0].upper() + how[1:]
         for row in rows:
             found.append((how, getattr(row, owner) if owner else row))
     return found
@@ -185,7 +189,7 @@ class ImageAdmin(admin.ModelAdmin):
         )
         if protected:
             protected = [
-                format_html("{}: {} {}", image, how.lower(), admin_link(obj))
+                format_html("“{}”: {} {}", image, how.lower(), admin_link(obj))
                 for image in objs
                 for how, obj in usage(image)
             ]

@@ -48,7 +48,8 @@ def member_of(role: str):
 
 @pytest.fixture
 def used():
-    """An image used everywhere it can be: hero, list item, author and expert photo."""
+    """An image used everywhere it can be: hero, list item, body, author and expert
+    photo."""
     image = ImageFactory(
         title="Cot by a window", alt="A cot by a window", credit="", licence=""
     )
@@ -59,6 +60,7 @@ def used():
     listed = ArticleFactory(title="Nursery checklist")
     ListItemFactory(article=listed, image=image)
     expert = ExpertFactory(name="Ada Lee", photo=image)
+    ArticleFactory(title="Room temperature", body=f"## Cool\n\n[[image:{image.pk}]]")
     return image, article, listed, author, expert
 
 
@@ -150,7 +152,8 @@ def test_the_change_page_lists_every_use_with_links(admin_client, used):
     uses = page.select(".field-used_in li")
     text = " | ".join(li.get_text() for li in uses)
     assert "Hero image: Safe sleep" in text
-    assert "List item: Nursery checklist" in text
+    assert "In the numbered list of: Nursery checklist" in text
+    assert "In the body of: Room temperature" in text
     assert "Photo of author: Sam Writer" in text
     assert "Photo of expert: Dr Ada Lee" in text
     hrefs = {a["href"] for li in uses for a in li.select("a")}
@@ -191,6 +194,7 @@ def test_an_image_in_use_cannot_be_deleted_and_the_page_names_its_users(
     admin_client.post(delete_url(image), {"post": "yes"})
 
     assert "Safe sleep" in page and "Nursery checklist" in page
+    assert "in the body of" in page and "Room temperature" in page
     assert "Sam Writer" in page and "Ada Lee" in page
     assert Image.objects.filter(pk=image.pk).exists()
 
