@@ -5,10 +5,9 @@
 // the live preview (and the unsaved-changes keeper) see it.
 (() => {
   const PARAMS = "app_label=articles&model_name=relatedlink&field_name=target_article";
-  const touched = new WeakSet(); // bodies the writer has put the cursor in
   let seq = 0; // only the answer to the latest search is shown
 
-  const body = () => document.querySelector("textarea#id_body");
+  const body = () => window.cmsBody.textarea();
 
   function autocompleteUrl() {
     // Any admin autocomplete widget on the page knows the endpoint's address; else it is
@@ -22,18 +21,12 @@
     const textarea = body();
     if (!textarea || !id) return;
     const text = textarea.value;
-    // Never clicked into: add at the end rather than at the very top.
-    const start = touched.has(textarea) ? textarea.selectionStart : text.length;
-    const end = touched.has(textarea) ? textarea.selectionEnd : text.length;
+    const { start, end } = window.cmsBody.selection(textarea);
     const words = text.slice(start, end).replace(/[\]\n]+/g, " ").trim();
     // A title put in with nothing selected is a word of its own: space it from the last.
     const lead = !words && start > 0 && !/\s/.test(text[start - 1]) ? " " : "";
     const reference = words ? `[[article:${id}|${words}]]` : `${lead}[[article:${id}]]`;
-    textarea.value = text.slice(0, start) + reference + text.slice(end);
-    const caret = start + reference.length;
-    textarea.focus();
-    textarea.setSelectionRange(caret, caret);
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    window.cmsBody.write(textarea, start, end, reference, start + reference.length);
   }
 
   function build(textarea) {
@@ -113,9 +106,6 @@
     });
   }
 
-  document.addEventListener("focusin", (event) => {
-    if (event.target === body()) touched.add(event.target);
-  });
   document.addEventListener("DOMContentLoaded", () => {
     const textarea = body();
     if (textarea) build(textarea); // a read-only article has no body to insert into

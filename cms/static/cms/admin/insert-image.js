@@ -3,10 +3,9 @@
 // `input` so the live preview (and the unsaved-changes keeper) see it. Enter picks the
 // first result, as in "Link to an article".
 (() => {
-  const touched = new WeakSet(); // bodies the writer has put the cursor in
   let seq = 0; // only the answer to the latest search is shown
 
-  const body = () => document.querySelector("textarea#id_body");
+  const body = () => window.cmsBody.textarea();
 
   function searchUrl() {
     // Under the admin's home, which the header links to (DJANGO_ADMIN_URL moves both).
@@ -14,25 +13,7 @@
   }
 
   function insert(id) {
-    const textarea = body();
-    if (!textarea || !id) return;
-    const text = textarea.value;
-    // Never clicked into: add at the end rather than at the very top.
-    const start = touched.has(textarea) ? textarea.selectionStart : text.length;
-    const end = touched.has(textarea) ? textarea.selectionEnd : text.length;
-    const before = text.slice(0, start);
-    const after = text.slice(end);
-    // A blank line each side makes it a paragraph of its own, which is what places it.
-    const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-    const trail = after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
-    const line = `${lead}[[image:${id}]]${trail}`;
-    textarea.value = before + line + after;
-    // The cursor goes past the blank line after it: what comes next is a paragraph.
-    const skipped = after.startsWith("\n\n") ? 2 : after.startsWith("\n") ? 1 : 0;
-    const caret = before.length + line.length + skipped;
-    textarea.focus();
-    textarea.setSelectionRange(caret, caret);
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    if (id) window.cmsBody.placeLine(`[[image:${id}]]`);
   }
 
   function result(image) {
@@ -147,9 +128,6 @@
     });
   }
 
-  document.addEventListener("focusin", (event) => {
-    if (event.target === body()) touched.add(event.target);
-  });
   document.addEventListener("DOMContentLoaded", () => {
     const textarea = body();
     if (textarea) build(textarea); // a read-only article has no body to insert into
