@@ -5,10 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin import ModelAdmin, site
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import ProtectedError
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 
 from articles.demo.content import FLAGSHIP
 from articles.demo.loader import DEMO_CREDIT
@@ -23,21 +21,10 @@ from tests.articles.test_admin import (
     bylines,
     form_errors,
 )
+from tests.articles.test_callouts import page, page_queries
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, article):
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def page_queries(client, article) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        client.get(article.get_absolute_url())
-    return len(captured)
 
 
 def body(*lines: str) -> str:
