@@ -8,6 +8,7 @@ from functools import cache
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -129,6 +130,23 @@ def ask_for_files_again(request, context) -> None:
                 )
 
 
+class CheckedChangeList:
+    """A filter value no key can hold (an id past 64 bits) is a bad filter, shown as
+    Django shows others (the list again, with ?e=1), not a database error when the
+    list is counted (OverflowError on SQLite)."""
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+@cache
+def checked_changelist(changelist: type) -> type:
+    return with_mixin(CheckedChangeList, changelist)
+
+
 class CheckedModelAdminMixin(CheckedFormsMixin):
     """Every registered ModelAdmin gets this (see ``NewsroomAdminSite.register``):
     checked forms for itself and its inlines, checked ids for its actions and
@@ -144,6 +162,9 @@ class CheckedModelAdminMixin(CheckedFormsMixin):
         if request.method == "POST" and request.FILES:
             ask_for_files_again(request, context)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return checked_changelist(super().get_changelist(request, **kwargs))
 
     def get_object(self, request, object_id, from_field=None):
         """An empty ``_to_field`` means the primary key, as a missing one does;

@@ -363,3 +363,20 @@ def test_junk_in_an_inline_autocomplete_field_is_a_form_error(admin_client):
 
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/admin/cms/image/", {"tags__exact": str(2**63)}),
+        ("/admin/experts/quote/", {"expert": str(2**63)}),
+    ],
+)
+def test_a_list_filtered_by_an_id_no_key_can_hold_is_a_bad_filter_not_a_500(
+    admin_client, url, params
+):
+    response = admin_client.get(url, params)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
