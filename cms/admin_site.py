@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
 from django.urls import path, reverse
 
@@ -132,14 +132,23 @@ def ask_for_files_again(request, context) -> None:
 
 class CheckedChangeList:
     """A filter value no key can hold (an id past 64 bits) is a bad filter, shown as
-    Django shows others (the list again, with ?e=1), not a database error when the
-    list is counted (OverflowError on SQLite)."""
+    Django shows others (the list again, with ?e=1), on every engine: SQLite's driver
+    raises OverflowError when such a list is counted, PostgreSQL lists nothing."""
 
-    def get_results(self, request):
+    BIGGEST = 2**63
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
         try:
-            return super().get_results(request)
-        except OverflowError as exc:
-            raise IncorrectLookupParameters(exc) from exc
+            _sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return queryset
+        if any(
+            isinstance(value, int) and not -self.BIGGEST <= value < self.BIGGEST
+            for value in params
+        ):
+            raise IncorrectLookupParameters("A filter value no key can hold.")
+        return queryset
 
 
 @cache
