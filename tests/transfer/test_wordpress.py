@@ -5,35 +5,29 @@ import shutil
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image
 
 from articles.models import Article, Author, Category, Tag
+from cms.admin_images import usage
+from cms.models import Image as LibraryImage
 from tests.factories import AuthorFactory, CategoryFactory, UserFactory
 
 from .wordpress_helpers import (
     DATA,
     UPLOADS,
+    article,
     import_wordpress,
     outcomes,
+    page_text,
     post,
     write_export,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def article(title: str) -> Article:
-    return Article.objects.get(title=title)
-
-
-def page_text(client, found: Article) -> str:
-    """The article's public page, as HTML."""
-    response = client.get(found.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 # --- Versions -------------------------------------------------------------------
@@ -396,23 +390,27 @@ def test_a_later_run_with_the_missing_file_brings_it_in(tmp_path):
     assert default_storage.exists(teething.hero_image.file.name)
 
 
-def test_images_in_the_text_point_to_the_stored_files(client):
+def test_a_picture_alone_in_the_text_is_a_figure_of_its_library_image(client):
     import_wordpress(DATA / "site-1.2.xml", "--media-dir", UPLOADS)
 
-    body = article("Cradle cap: gentle care for a flaky scalp").body
-    assert (
-        "![A parent brushing a baby's scalp with a soft brush]"
-        "(/media/imported/2019/05/cradle-cap.jpg)" in body
+    cradle_cap = article("Cradle cap: gentle care for a flaky scalp")
+    image = LibraryImage.objects.get(file="imported/2019/05/cradle-cap.jpg")
+    assert f"\n\n[[image:{image.pk}]]\n\n" in cradle_cap.body
+    assert "old.example.org" not in cradle_cap.body
+    assert ("In the body of", cradle_cap) in usage(image)
+    figure = BeautifulSoup(page_text(client, cradle_cap), "html.parser").select_one(
+        ".body-figure img"
     )
-    assert "old.example.org" not in body
-    assert client.get("/media/imported/2019/05/cradle-cap.jpg").status_code == 200
+    assert figure["alt"] == "A parent brushing a baby's scalp with a soft brush"
+    assert client.get(figure["src"]).status_code == 200
 
 
 def test_a_resized_copy_in_the_text_is_the_original_file():
     import_wordpress(DATA / "content-shapes.xml", "--media-dir", UPLOADS)
 
     body = article("Carrot sticks for little hands").body
-    assert "/media/imported/2019/06/carrot-sticks.png" in body
+    image = LibraryImage.objects.get(file="imported/2019/06/carrot-sticks.png")
+    assert f"[[image:{image.pk}]]" in body
     assert "300x200" not in body
     assert "old.example.org" not in body
 
@@ -451,23 +449,27 @@ def test_classic_posts_without_paragraph_tags_get_their_paragraphs(client):
     )
 
 
-def test_caption_and_gallery_shortcodes_become_images():
+def test_caption_and_gallery_shortcodes_become_figures():
     import_wordpress(DATA / "content-shapes.xml", "--media-dir", UPLOADS)
+    library = {
+        name: LibraryImage.objects.get(file=f"imported/2019/{name}").pk
+        for name in (
+            "05/cradle-cap.jpg",
+            "05/sleeping-baby.jpg",
+            "06/carrot-sticks.png",
+        )
+    }
 
     caption = article("Cradle cap, brushed away").body
     assert (
-        "![Soft brushing of a baby's scalp](/media/imported/2019/05/cradle-cap.jpg)\n"
-        "*A soft brush lifts the flakes.*" in caption
+        f"[[image:{library['05/cradle-cap.jpg']}|A soft brush lifts the flakes.]]"
+        in caption
     )
     assert "[caption" not in caption
     gallery = article("First finger foods").body
-    assert gallery.count("![") == 3
-    for image in (
-        "![Steamed carrot sticks on a plate](/media/imported/2019/06/carrot-sticks.png)",
-        "![Soft brushing of a baby's scalp](/media/imported/2019/05/cradle-cap.jpg)",
-        "![A baby resting after tummy time](/media/imported/2019/05/sleeping-baby.jpg)",
-    ):
-        assert image in gallery
+    assert "![" not in gallery
+    for pk in library.values():
+        assert f"[[image:{pk}]]" in gallery
     assert "[gallery" not in gallery
 
 

@@ -10,6 +10,7 @@ from articles.services import save_article
 from .wordpress_helpers import (
     DATA,
     UPLOADS,
+    article,
     import_wordpress,
     outcomes,
     post,
@@ -17,10 +18,6 @@ from .wordpress_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def article(title: str) -> Article:
-    return Article.objects.get(title=title)
 
 
 def links_on_page(client, found: Article) -> list[str]:

@@ -18,6 +18,7 @@ from bench.wxr import write_wxr
 from .wordpress_helpers import (
     DATA,
     UPLOADS,
+    article,
     database,
     import_wordpress,
     outcomes,
@@ -47,10 +48,6 @@ SITE_UNCHANGED = {
     "comments": outcomes(skipped=2),
     "nav_menu terms": outcomes(skipped=1),
 }
-
-
-def article(title: str) -> Article:
-    return Article.objects.get(title=title)
 
 
 def changed_copy(tmp_path, old: str, new: str):

@@ -98,6 +98,17 @@ def _section(lines: list[str], heading: str, prefix: str) -> list[str]:
     return found
 
 
+def article(title: str) -> Article:
+    return Article.objects.get(title=title)
+
+
+def page_text(client, found: Article) -> str:
+    """The article's public page, as HTML."""
+    response = client.get(found.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def outcomes(**expected: int) -> dict[str, int]:
     """A row of the report: the outcomes named, every other one 0."""
     return {outcome: expected.get(outcome, 0) for outcome in OUTCOMES}
@@ -155,6 +166,36 @@ def post(
 		<wp:post_password><![CDATA[]]></wp:post_password>
 		<wp:is_sticky>0</wp:is_sticky>
 		<category domain="category" nicename="feeding"><![CDATA[Feeding]]></category>
+	</item>"""
+
+
+def attachment(post_id: int, upload: str, *, alt: str = "", caption: str = "") -> str:
+    """An image attachment of ``SITE``, its file ``upload`` under the uploads folder."""
+    url = f"{SITE}/wp-content/uploads/{upload}"
+    return f"""
+	<item>
+		<title><![CDATA[Image {post_id}]]></title>
+		<link>{SITE}/?attachment_id={post_id}</link>
+		<dc:creator><![CDATA[maria]]></dc:creator>
+		<guid isPermaLink="false">{url}</guid>
+		<content:encoded><![CDATA[]]></content:encoded>
+		<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+		<wp:post_id>{post_id}</wp:post_id>
+		<wp:post_date><![CDATA[2019-05-01 09:00:00]]></wp:post_date>
+		<wp:post_date_gmt><![CDATA[2019-05-01 08:00:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[image-{post_id}]]></wp:post_name>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_parent>0</wp:post_parent>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:attachment_url><![CDATA[{url}]]></wp:attachment_url>
+		<wp:postmeta>
+			<wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key>
+			<wp:meta_value><![CDATA[{upload}]]></wp:meta_value>
+		</wp:postmeta>
+		<wp:postmeta>
+			<wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key>
+			<wp:meta_value><![CDATA[{alt}]]></wp:meta_value>
+		</wp:postmeta>
 	</item>"""
 
 

@@ -77,6 +77,8 @@ class WordPressImport(TermsMixin, MediaMixin, PostsMixin, LinksMixin):
         # Attachment post id → (stored name, alt, caption); name "" when missing.
         self.files: dict[int, tuple[str, str, str]] = {}
         self.by_upload_path: dict[str, int] = {}
+        # The stored file at each address a post shows (once all attachments are in).
+        self.stored_at: dict[str, str] | None = None
         self.articles: dict[int, Article] = {}
         # Old addresses of this export's posts; posts to link again once all are in.
         self.addresses: dict[str, int] = {}

@@ -18,6 +18,7 @@ from ...models import (
 )
 from .. import wxr
 from ..markup import Attachment
+from ..markup.escaping import _url
 from .records import _Record
 from .values import (
     SIZED_COPY,
@@ -93,6 +94,20 @@ class MediaMixin:
         if not stored:
             return None
         return default_storage.url(stored)
+
+    def _library_image_at(self, url: str) -> Image | None:
+        """The library image of an imported file, by the address a post shows it at."""
+        if self.stored_at is None:
+            self.stored_at = {
+                _url(default_storage.url(stored)): stored
+                for stored, _alt, _caption in self.files.values()
+                if stored
+            }
+        stored = self.stored_at.get(url)
+        # Read each time: a failed post's change to it was rolled back.
+        return (
+            Image.objects.filter(file=stored).order_by("pk").first() if stored else None
+        )
 
     def _gallery_image(self, post_id: int) -> Attachment | None:
         stored, alt, caption = self.files.get(post_id, ("", "", ""))

@@ -16,6 +16,7 @@ from ...models import (
 from ...services import save_article
 from .. import wxr
 from ..markup import to_markdown
+from .figures import library_figures
 from .records import _Conflict, _Record
 from .values import STATUSES, _checksum, _describe, _int, _plain, _slug
 
@@ -54,7 +55,8 @@ class PostsMixin:
             image_url=self._image_url,
             attachment=self._gallery_image,
         )
-        article.body, waiting = self._relink(converted.markdown, article)
+        body = library_figures(converted.markdown, self._library_image_at)
+        article.body, waiting = self._relink(body, article)
         if waiting:
             self.waiting.append(item.post_id)
         words = ""
@@ -71,6 +73,9 @@ class PostsMixin:
         article.category = section
         article.slug = self._free_slug(item, title, section, article, notes)
         article.standfirst = self._standfirst(item, words)
+        if not article.standfirst:  # a post of pictures alone
+            article.standfirst = title
+            notes.append("has no words for a standfirst: it repeats the title.")
         article.is_featured = item.sticky
         status, published_at = self._state(item, notes)
         if fresh:

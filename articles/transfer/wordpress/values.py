@@ -36,7 +36,7 @@ STATUSES = {
 }
 MAX_PATH = OldAddress._meta.get_field("path").max_length
 # Bump when what is written from the same item changes: every item is then updated.
-VERSION = 1
+VERSION = 2  # 2: pictures standing alone are library figures
 
 
 def _slug(slug: str, fallback: str) -> str:
