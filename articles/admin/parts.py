@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from cms.admin_forms import FORMFIELD_OVERRIDES
 
 from ..models import (
+    Article,
     ArticleAuthor,
     ArticleQuote,
     ArticleSource,
@@ -17,7 +18,7 @@ from ..models import (
     RelatedLink,
 )
 from ..rendering import check_quote_refs
-from ..services import Status, can_edit, quote_refusal
+from ..services import can_edit, quote_refusal
 
 
 class ArticlePartFormSet(BaseInlineFormSet):
@@ -89,7 +90,7 @@ class ArticleQuoteFormSet(ArticlePartFormSet):
         ]
         check_quote_refs(self.instance.body, [quote.pk for quote in kept])
         step = getattr(self.instance, "workflow_step", None)
-        if step is None or step.to_status != Status.PUBLISHED:
+        if step is None or step.to_status != Article.Status.PUBLISHED:
             return
         if refusal := quote_refusal(kept, override=step.override_quote_approval):
             raise ValidationError(refusal.on_form, code=refusal.code)
