@@ -150,6 +150,7 @@ class ArticleAdmin(
             "cms/admin/markdownx-inlines.js",
             "cms/admin/unsaved-changes.js",
             "cms/admin/body-cursor.js",
+            "cms/admin/insert-search.js",
             "cms/admin/insert-quote.js",
             "cms/admin/insert-article-link.js",
             "cms/admin/insert-image.js",
