@@ -1,7 +1,8 @@
 """A publisher moves in from WordPress, on the site as deployed: the export of their
 old site (tests/data/wxr/site-1.2.xml, with its uploads) is imported into the served
 database; a reader following an old address, by permalink or by ``/?p=ID``, lands on
-the new article with its hero image, and an old category address on its section; an
+the new article with its hero image and the post's picture as a figure of the image
+library, served from its renditions, and an old category address on its section; an
 editor then changes the article's slug, and the old address still leads to it.
 
 The server's data lasts the session: the journey takes out what the import added and
@@ -22,9 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EXPORT = DATA / "site-1.2.xml"
 WP = "{http://wordpress.org/export/1.2/}"
-# The post the reader follows, and its featured image's alt text, as in the export.
+# The post the reader follows, and its featured image's alt text, as in the export
+# (the picture in its text is the same image).
 POST_ID = "101"
 ALT = "A baby asleep on her back in a cot"
+FIGCAPTION = "Back to sleep, every sleep."  # the picture in its text, a figure here
 
 SNAPSHOT = """
 import json
@@ -100,6 +103,10 @@ def test_old_wordpress_addresses_lead_to_the_imported_article(site, person):
             reader.wait_for_function(
                 "img => img.complete && img.naturalWidth > 0", arg=hero.element_handle()
             )
+            figure = reader.locator(".prose figure.body-figure")
+            expect(figure.locator("img")).to_have_attribute("alt", ALT)
+            expect(figure.locator("figcaption")).to_have_text(FIGCAPTION)
+            expect(figure.locator("source[type='image/webp']")).to_have_count(1)
 
         # An old category address shows the section, which lists the article.
         reader.goto(site.url + "/category/health/")
