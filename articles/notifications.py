@@ -7,9 +7,9 @@ queued once the save commits; a publication set for later is checked when its ti
 comes. A step overtaken by a later one is not announced, and nobody is told of an
 article the admin would not show them.
 
-There is no assignment of editors to sections: "the section's editors" are the
-people who may publish (the Editor role), each checked with ``can_edit`` for the
-article.
+"The section's editors" are those a section names (``Category.editors``), or its
+parent section's, or else everyone who may publish (the Editor role); each is checked
+with ``can_edit`` for the article.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +62,19 @@ def editors():
     )
 
 
+def section_editors(article: Article, *, actor=None):
+    """The editors of the article's section, else of its parent section, else every
+    editor: a section whose named editors have all left the role (or who took the step
+    themselves) leaves no submission unseen."""
+    everyone = editors()
+    others = everyone.exclude(pk=actor.pk) if actor else everyone
+    category = article.category
+    for section in (category, category.parent if category else None):
+        if section is not None and others.filter(edited_sections=section).exists():
+            return everyone.filter(edited_sections=section)
+    return everyone
+
+
 def writers(article: Article):
     """The logins on the article's byline, and whoever created it."""
     return get_user_model().objects.filter(
@@ -85,7 +98,9 @@ def audience(kind: str, article: Article, *, actor) -> list:
     from .services import can_edit  # services queues this module's task
 
     if kind == Kind.SUBMITTED:
-        people = notifications.recipients(editors(), kind, actor=actor)
+        people = notifications.recipients(
+            section_editors(article, actor=actor), kind, actor=actor
+        )
         return [user for user in people if can_edit(user, article)]
     people = notifications.recipients(writers(article), kind, actor=actor)
     return [user for user in people if may_see(user, article)]

@@ -6,6 +6,7 @@ from ..models import (
     Category,
     Tag,
 )
+from ..notifications import editors
 
 
 @admin.register(Category)
@@ -23,6 +24,12 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["editors"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "editors":  # only those who may review can be named
+            kwargs["queryset"] = editors().order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Tag)

@@ -1,5 +1,6 @@
 """Where articles live: sections (categories) and tags."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -54,6 +55,15 @@ class Category(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many months a medical review of an article here lasts before "
         "the next one is due.",
+    )
+
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_sections",
+        verbose_name="section editors",
+        help_text="The editors told when an article here is submitted for review. "
+        "None: those of the parent section, or else every editor.",
     )
 
     class Meta:

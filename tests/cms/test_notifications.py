@@ -160,6 +160,78 @@ def test_an_editor_given_the_permission_twice_is_emailed_once(desk, committed):
     assert recipients() == sorted([editor.email, other_editor.email])
 
 
+def test_a_section_naming_its_editors_has_only_them_told(desk, committed):
+    writer, editor, other_editor, _, article = desk
+    article.category.editors.add(editor)
+
+    committed(article_submit, article=article, by=writer)
+
+    assert recipients() == [editor.email]
+
+
+def test_a_sub_section_naming_none_has_its_parent_section_s_editors_told(
+    desk, committed
+):
+    writer, editor, other_editor, _, article = desk
+    article.category.editors.add(other_editor)
+    article.category = CategoryFactory(name="Teeth", parent=article.category)
+    article.save()
+
+    committed(article_submit, article=article, by=writer)
+
+    assert recipients() == [other_editor.email]
+
+
+def test_a_section_whose_editors_left_the_role_has_every_editor_told(desk, committed):
+    writer, editor, other_editor, other_writer, article = desk
+    article.category.editors.add(editor)
+    editor.groups.set([Group.objects.get(name="Writer")])
+
+    committed(article_submit, article=article, by=writer)
+
+    assert recipients() == [other_editor.email]
+
+
+def test_a_section_editor_submitting_has_the_other_editors_told(desk, committed):
+    writer, editor, other_editor, _, article = desk
+    article.category.editors.add(editor)
+
+    committed(article_submit, article=article, by=editor)
+
+    assert recipients() == [other_editor.email]
+
+
+def test_a_section_offers_only_those_who_may_publish_as_its_editors(desk):
+    writer, editor, other_editor, other_writer, article = desk
+    admin = UserFactory(superuser=True)
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(
+        reverse("admin:articles_category_change", args=[article.category.pk])
+    )
+
+    assert page.status_code == 200
+    offered = {
+        option["value"]
+        for option in BeautifulSoup(page.content, "html.parser").select(
+            "select#id_editors option"
+        )
+    }
+    assert offered == {str(editor.pk), str(other_editor.pk)}
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name != "editors"}
+    data = {key: value for key, value in data.items() if value is not None}
+    response = client.post(page.request["PATH_INFO"], {**data, "editors": [editor.pk]})
+    assert response.status_code == 302
+    assert list(article.category.editors.all()) == [editor]
+    refused = client.post(
+        page.request["PATH_INFO"], {**data, "editors": [other_writer.pk]}
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+
+
 # Sent back --------------------------------------------------------------------------
 
 
