@@ -1,6 +1,8 @@
 """Notifications on the site as deployed: a submission emails the editor (sent by the
 worker), whose email leads to the article; the writer turns "published" emails off
-on their profile, and the editor's publication then sends them nothing."""
+on their profile, and the editor's publication then sends them nothing. An editor
+names herself a section's editor in the admin, and only she is told of its
+submissions."""
 
 import re
 
@@ -83,3 +85,46 @@ def test_editor_is_emailed_a_submission_and_writer_turns_published_emails_off(
     before = len(site.emails())
     run_worker(site)
     assert emails_to(site, "writer@example.com", before) == []
+
+
+SECTION_TITLE = "Nappy rash: a quick guide"
+SUBMITTED_IN_PREGNANCY = SUBMITTED_BY_WRITER.replace(repr(TITLE), repr(SECTION_TITLE))
+SUBMITTED_IN_PREGNANCY = SUBMITTED_IN_PREGNANCY.replace(
+    '"bath-time-without-tears"', '"nappy-rash-a-quick-guide"'
+).replace('slug="toddler"', 'slug="pregnancy"')
+PUT_BACK_SECTION = f"""
+from django.contrib.auth import get_user_model
+from articles.models import Article, Category
+Category.objects.get(slug="pregnancy").editors.clear()
+get_user_model().objects.filter(username="deputy").delete()
+Article.objects.filter(title={SECTION_TITLE!r}).delete()
+"""
+
+
+def test_a_section_s_editor_named_in_the_admin_alone_is_told_of_its_submissions(
+    site, page
+):
+    second = site.add_login("deputy", "Editor")
+    try:
+        # The editor names herself the Pregnancy section's editor with the admin's widget.
+        site.login(page, "Editor")
+        page.goto(site.url + "/admin/articles/category/?q=pregnancy")
+        page.locator("#result_list").get_by_role("link", name="Pregnancy").click()
+        page.select_option("#id_editors_from", label="editor")
+        page.click("#id_editors_add")
+        with page.expect_navigation():
+            page.click("input[name=_continue]")
+        assert "was changed successfully" in page.locator(".messagelist").inner_text()
+        assert page.locator("#id_editors_to option").all_inner_texts() == ["editor"]
+        offered = page.locator("#id_editors_from option").all_inner_texts()
+        assert second.username in offered and "writer" not in offered
+
+        before = len(site.emails())
+        site.shell(SUBMITTED_IN_PREGNANCY)
+        run_worker(site)
+        told = [
+            m["To"] for m in site.emails()[before:] if SECTION_TITLE in m["Subject"]
+        ]
+        assert told == ["editor@example.com"]
+    finally:
+        site.shell(PUT_BACK_SECTION)
