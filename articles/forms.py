@@ -170,15 +170,13 @@ class ArticleAdminForm(forms.ModelForm):
         recorded = REVIEW_FIELDS & set(self.changed_data) or cleaned.get(
             "review_confirmed"
         )
-        if by and on and recorded:
-            typed_next = "next_review_at" in self.changed_data
-            article.record_review(
-                by=by,
-                on=on,
-                next_review_at=cleaned.get("next_review_at") if typed_next else None,
-            )
-        elif not by and not on:
-            article.clear_review()
+        typed_next = "next_review_at" in self.changed_data
+        article.apply_review(
+            by=by,
+            on=on,
+            recorded=bool(recorded),
+            next_review_at=cleaned.get("next_review_at") if typed_next else None,
+        )
 
     def _check_linking(self) -> None:
         """Refuse, once, to unpublish an article that published articles link to."""

@@ -13,8 +13,9 @@ from django.utils.html import format_html
 
 from cms.limits import size_problem
 from cms.models import Image
+from experts.models import Expert
 
-from ..checks import WARNING, Draft, grouped, run_checks
+from ..checks import WARNING, Draft, TypedReview, grouped, run_checks
 from ..models import Article, Category
 
 PANEL_TEMPLATE = "admin/articles/article/checks.html"
@@ -43,6 +44,17 @@ def _text(name: str, **kwargs) -> TextField:
     return TextField(required=False, max_length=field.max_length, **kwargs)
 
 
+class TypedDate(forms.DateField):
+    """A date as typed so far: one not yet readable counts as none (saving the form
+    says what is wrong with it)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class ChecksForm(forms.Form):
     """The form's values the checks read, as checks.js sends them."""
 
@@ -58,6 +70,11 @@ class ChecksForm(forms.Form):
         Category.objects.select_related("parent"), required=False
     )
     body = TextField(required=False, strip=False)
+    # The medical review, sent only by a form that has its fields.
+    reviewed_by = forms.ModelChoiceField(Expert.objects.all(), required=False)
+    reviewed_at = TypedDate(required=False)
+    next_review_at = TypedDate(required=False)
+    review_confirmed = forms.BooleanField(required=False)
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -77,6 +94,14 @@ class ChecksForm(forms.Form):
             hero=data["hero_image"],
             category=data["category"],
             article=article,
+            review=TypedReview(
+                by=data["reviewed_by"],
+                on=data["reviewed_at"],
+                next_review_at=data["next_review_at"],
+                confirmed=data["review_confirmed"],
+            )
+            if "reviewed_at" in self.data
+            else None,
         )
 
 

@@ -10,7 +10,7 @@ from cms.markdown import block_refs
 from cms.models import Image
 from experts.models import Quote
 
-from .base import INFO, OK, WARNING, Draft, Finding
+from .base import INFO, OK, WARNING, Draft, Finding, TypedReview
 from .body import (
     LIBRARY_IMAGE,
     alt_text,
@@ -23,7 +23,7 @@ from .editorial import placed_quotes, review_due
 from .reading import reading_ease
 from .seo import search_preview, seo_description, seo_title, social_preview
 
-__all__ = ["INFO", "OK", "WARNING", "Draft", "Finding", "run_checks"]
+__all__ = ["INFO", "OK", "WARNING", "Draft", "Finding", "TypedReview", "run_checks"]
 
 # Each check's heading in the panel, in the panel's order.
 TITLES = {

@@ -3,6 +3,7 @@
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from bs4 import BeautifulSoup
@@ -32,9 +33,20 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class TypedReview:
+    """The medical review's fields as typed, by someone who may record reviews."""
+
+    by: object = None  # the Expert chosen
+    on: date | None = None
+    next_review_at: date | None = None
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Draft:
     """The article as typed in the form, not yet saved. ``article`` is the saved
-    article it edits (None for a new one): its review is read from it."""
+    article it edits (None for a new one): its review is read from it, changed by
+    ``review`` when the review's fields are on the form."""
 
     title: str = ""
     slug: str = ""
@@ -45,6 +57,7 @@ class Draft:
     hero: Image | None = None  # the library image chosen
     category: object = None
     article: object = None
+    review: TypedReview | None = None  # None: the review as saved
 
     @cached_property
     def body_html(self) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ..models.review import REVIEW_SOON_DAYS
-from .base import INFO, OK, WARNING, Draft, Finding
+from .base import INFO, OK, WARNING, Draft, Finding, TypedReview
 
 
 def placed_quotes(quotes) -> list[Finding]:
@@ -37,8 +37,27 @@ def placed_quotes(quotes) -> list[Finding]:
     ]
 
 
+def _as_typed(article, review: TypedReview) -> None:
+    """The saved review on ``article`` as saving the typed fields would leave it: a
+    changed reviewer or date (or a confirmed one) is a review of the typed body."""
+    by_id = review.by.pk if review.by else None
+    recorded = review.confirmed or (by_id, review.on) != (
+        article.reviewed_by_id,
+        article.reviewed_at,
+    )
+    typed_next = review.next_review_at != article.next_review_at
+    article.reviewed_by, article.reviewed_at = review.by, review.on
+    article.next_review_at = review.next_review_at
+    article.apply_review(
+        by=review.by,
+        on=review.on,
+        recorded=recorded,
+        next_review_at=review.next_review_at if typed_next else None,
+    )
+
+
 def review_due(draft: Draft, today: date | None = None) -> list[Finding]:
-    """The medical review as the typed body and section would leave it: what
+    """The medical review as the typed body, section and review would leave it: what
     publishing would refuse (``services.medical_review_refusal``), and a review
     overdue or due soon."""
     from ..models import Article
@@ -55,6 +74,13 @@ def review_due(draft: Draft, today: date | None = None) -> list[Finding]:
         next_review_at=getattr(draft.article, "next_review_at", None),
         reviewed_body_hash=getattr(draft.article, "reviewed_body_hash", ""),
     )
+    if draft.review is not None:
+        _as_typed(article, draft.review)
+        if errors := article.review_errors(today):
+            return [
+                Finding("review", WARNING, error, "Saving is refused until then.")
+                for error in dict.fromkeys(errors.values())
+            ]
     if refusal := medical_review_refusal(article, today):
         return [Finding("review", WARNING, refusal, "Saving is not affected.")]
     if not article.is_medically_reviewed:

@@ -107,6 +107,17 @@ class MedicalReviewMixin:
         self.reviewed_body_hash = hash_body(self.body)
         self.next_review_at = next_review_at or self.default_next_review_at(on)
 
+    def apply_review(
+        self, *, by, on: date | None, recorded: bool, next_review_at: date | None
+    ) -> None:
+        """The review a save with these values leaves (the form's, and the checks
+        panel's as typed): a reviewer and date changed or confirmed (``recorded``) are a
+        review of the body being saved; neither, no review. Does not save."""
+        if by and on and recorded:
+            self.record_review(by=by, on=on, next_review_at=next_review_at)
+        elif not by and not on:
+            self.clear_review()
+
     def clear_review(self) -> None:
         self.reviewed_by = None
         self.reviewed_at = self.next_review_at = None

@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from articles.checks import OK, WARNING, Draft, run_checks
+from articles.checks import OK, WARNING, Draft, TypedReview, run_checks
 from articles.checks.body import (
     alt_text,
     heading_order,
@@ -29,6 +30,7 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     CategoryFactory,
+    ExpertFactory,
     ImageFactory,
     QuoteFactory,
     UserFactory,
@@ -289,6 +291,59 @@ def test_review_due_says_overdue_changed_and_what_publishing_would_refuse():
     )
 
 
+@pytest.mark.django_db
+def test_review_due_reads_the_review_as_typed_not_as_saved():
+    section = CategoryFactory(requires_medical_review=True)
+    article = ArticleFactory(category=section)
+    expert = ExpertFactory()
+    today = timezone.localdate()
+
+    def typed(**review):
+        draft = Draft(
+            body=article.body,
+            category=section,
+            article=article,
+            review=TypedReview(**review),
+        )
+        return review_due(draft)[0]
+
+    reviewed = typed(by=expert, on=today)
+    assert reviewed.level == OK
+    # The next review set from the section's interval, as the save would set it.
+    next_review = date_format(article.default_next_review_at(today), "j F Y")
+    assert reviewed.message == (
+        f"Medically reviewed on {date_format(today, 'j F Y')}; next review due "
+        f"{next_review}."
+    )
+    assert typed(by=expert).message == "Give the date of the review."
+    assert typed(on=today).message == "Choose the expert who reviewed it."
+    assert typed(by=expert, on=today + timedelta(days=1)).message == (
+        "A review cannot be dated in the future."
+    )
+    assert typed().message.startswith(f"Articles in {section} need a medical review")
+
+
+@pytest.mark.django_db
+def test_a_review_typed_again_as_saved_is_of_the_saved_body_unless_confirmed():
+    section = CategoryFactory(requires_medical_review=True)
+    article = ArticleFactory(reviewed=True, category=section)
+    as_saved = {"by": article.reviewed_by, "on": article.reviewed_at}
+    as_saved["next_review_at"] = article.next_review_at
+    changed = article.body + " More."
+
+    def typed(**review):
+        draft = Draft(
+            body=changed,
+            category=section,
+            article=article,
+            review=TypedReview(**as_saved, **review),
+        )
+        return review_due(draft)[0]
+
+    assert typed().message.startswith("The body has changed since the medical review")
+    assert typed(confirmed=True).level == OK
+
+
 # --- The endpoint --------------------------------------------------------------------
 
 
@@ -333,6 +388,30 @@ def test_endpoint_returns_findings_previews_and_the_panel(client):
     assert data["previews"]["social"]["image"] == hero.file.url
     hero_alt = panel.select_one('[data-check="alt_text"] .finding-warning')
     assert "The hero image has a file name for alt text" in hero_alt.get_text()
+
+
+@pytest.mark.django_db
+def test_endpoint_reads_the_review_fields_when_the_form_has_them(client):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    section = CategoryFactory(requires_medical_review=True)
+    article = ArticleFactory(category=section)
+    expert = ExpertFactory()
+    values = {"article": article.pk, "category": section.pk, "body": article.body}
+
+    def review_messages(**review):
+        data = post(client, {**values, **review}).json()
+        return [f["message"] for f in data["findings"] if f["check"] == "review"]
+
+    need = f"Articles in {section} need a medical review"
+    assert review_messages()[0].startswith(need)  # no review fields: as saved
+    today = timezone.localdate().isoformat()
+    typed = review_messages(reviewed_by=expert.pk, reviewed_at=today, next_review_at="")
+    assert not typed[0].startswith(need)
+    assert review_messages(
+        reviewed_by=expert.pk, reviewed_at="2026-1", next_review_at=""
+    ) == ["Give the date of the review."]
 
 
 @pytest.mark.django_db

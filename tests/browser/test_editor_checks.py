@@ -1,11 +1,19 @@
 """The checks panel beside the article editor's preview, updating as a writer types."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    ExpertFactory,
+    UserFactory,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -125,3 +133,33 @@ def test_the_panel_says_checks_are_unavailable_when_the_endpoint_fails(writer_pa
     assert page.locator("#id_body").input_value().endswith("One more line.")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def test_the_review_check_follows_the_reviewer_and_date_the_editor_types(
+    live_server, page
+):
+    editor = UserFactory(username="eda")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    section = CategoryFactory(name="Baby health", requires_medical_review=True)
+    article = ArticleFactory(title="Fevers in babies", body=BODY, category=section)
+    ExpertFactory(name="Amara Osei")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "eda")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    review = findings(page, "review").first
+    expect(review).to_contain_text("need a medical review")
+
+    # The reviewer from the autocomplete, then the date from the admin's "Today".
+    page.locator("#id_reviewed_by + .select2").click()
+    page.keyboard.type("Osei")
+    page.locator(".select2-results__option", has_text="Osei").click()
+    expect(review).to_contain_text("Give the date of the review.")
+    page.locator(".field-reviewed_at .datetimeshortcuts a", has_text="Today").click()
+
+    expect(review).to_have_text(
+        re.compile(r"OK: Medically reviewed on .*; next review")
+    )
+    article.refresh_from_db()
+    assert article.reviewed_by is None  # the checks read the form; nothing is saved

@@ -1,15 +1,18 @@
 // The checks panel of the article editor (articles/admin/checks.py). It is put beside
 // the body's live preview; half a second after the writer stops typing in the body, the
-// headline, standfirst, SEO fields or hero, it sends those values to the checks endpoint
-// and shows what it found. When the endpoint cannot answer, the panel says the checks are
+// headline, standfirst, SEO fields, hero or medical review, it sends those values to the
+// checks endpoint and shows what it found. When the endpoint cannot answer, the panel says the checks are
 // unavailable: the form and its text are never touched.
 (() => {
   "use strict";
 
   const DELAY = 500; // ms after the last keystroke
   const TEXT_FIELDS = ["title", "slug", "standfirst", "seo_title", "seo_description"];
+  // The medical review, on the form of those who may record reviews.
+  const REVIEW_DATES = ["reviewed_at", "next_review_at"];
   const WATCHED = new Set(
-    [...TEXT_FIELDS, "body", "category", "hero_image"].map((name) => `id_${name}`)
+    [...TEXT_FIELDS, ...REVIEW_DATES, "body", "category", "hero_image", "reviewed_by",
+      "review_confirmed"].map((name) => `id_${name}`)
   );
   let timer = null;
   let controller = null;
@@ -27,6 +30,11 @@
     for (const name of TEXT_FIELDS) {
       const input = field(name);
       data[name] = input ? input.value : "";
+    }
+    if (field("reviewed_at")) {
+      for (const name of REVIEW_DATES) data[name] = field(name) ? field(name).value : "";
+      data.reviewed_by = field("reviewed_by") ? field("reviewed_by").value || null : null;
+      data.review_confirmed = Boolean(field("review_confirmed") && field("review_confirmed").checked);
     }
     return data;
   }
@@ -100,12 +108,16 @@
         if (watched(event.target)) schedule(panel);
       });
     }
-    // The section and the hero are autocompletes (select2): they fire jQuery's change,
-    // not the DOM's.
+    // The section, the hero and the reviewer are autocompletes (select2): they fire
+    // jQuery's change, not the DOM's.
     if (window.django && window.django.jQuery) {
-      const selects = "#id_category, #id_hero_image";
+      const selects = "#id_category, #id_hero_image, #id_reviewed_by";
       window.django.jQuery(document).on("change", selects, () => schedule(panel));
     }
+    // The admin's "Today" and calendar links set a date without an event.
+    document.addEventListener("click", (event) => {
+      if (event.target.closest(".datetimeshortcuts, .calendarbox")) schedule(panel);
+    });
     run(panel);
   });
 })();
