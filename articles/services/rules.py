@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cms.markdown import block_refs, render
+from cms.models import Image
 from experts.models import Quote
 
 from ..models import Article, ArticleQuote
@@ -237,11 +239,14 @@ def step_refusals(
 
 
 def image_credit_refusal(article: Article) -> Refusal | None:
-    """With ``CMS_IMAGE_CREDIT_REQUIRED``, the hero and list-item images (as saved)
-    that lack a credit or a licence, named; None when there are none."""
+    """With ``CMS_IMAGE_CREDIT_REQUIRED``, the images the article shows (the hero,
+    pictures placed in the body, and list items' as saved) that lack a credit or a
+    licence, named; None when there are none."""
     if not settings.CMS_IMAGE_CREDIT_REQUIRED:
         return None
     images = [article.hero_image] if article.hero_image_id else []
+    if placed := block_refs(render(article.body).html, "image"):
+        images += Image.objects.filter(pk__in=placed).order_by("pk")
     if article.pk:
         items = article.list_items.filter(image__isnull=False).select_related("image")
         images += [item.image for item in items]

@@ -370,6 +370,23 @@ def test_with_the_setting_publishing_names_the_images_without_credit_or_licence(
     assert not Article.objects.get(pk=article.pk).is_published()
 
 
+def test_with_the_setting_a_picture_placed_in_the_body_needs_a_credit_too(settings):
+    settings.CMS_IMAGE_CREDIT_REQUIRED = True
+    uncredited = ImageFactory(title="Bath thermometer", credit="", licence="")
+    article = ArticleFactory(body=f"## Water\n\n[[image:{uncredited.pk}]]\n")
+
+    with pytest.raises(ValidationError) as refused:
+        article_publish(article=article, by=UserFactory(superuser=True))
+
+    assert "“Bath thermometer”" in " ".join(refused.value.messages)
+    uncredited.credit, uncredited.licence = "Staff", "Own work"
+    uncredited.save()
+    article_publish(
+        article=Article.objects.get(pk=article.pk), by=UserFactory(superuser=True)
+    )
+    assert Article.objects.get(pk=article.pk).is_published()
+
+
 def test_with_the_setting_credited_images_publish(settings):
     settings.CMS_IMAGE_CREDIT_REQUIRED = True
     article = ArticleFactory(
