@@ -19,7 +19,7 @@ from .body import (
     long_paragraphs,
     long_sentences,
 )
-from .editorial import placed_quotes, review_due
+from .editorial import image_credits, placed_quotes, review_due
 from .reading import reading_ease
 from .seo import search_preview, seo_description, seo_title, social_preview
 
@@ -36,6 +36,7 @@ TITLES = {
     "sentences": "Sentence length",
     "reading_ease": "Reading ease",
     "quotes": "Expert quotes",
+    "credits": "Image credits",
     "review": "Medical review",
 }
 
@@ -43,7 +44,7 @@ TITLES = {
 def run_checks(draft: Draft, *, origin: str) -> dict:
     """Every check's findings, and the search and social previews; ``origin`` is
     the site's address (``https://host``). Two queries at most: the library images
-    and the quotes the body places."""
+    and the quotes the body places (two more with ``CMS_IMAGE_CREDIT_REQUIRED``)."""
     ids = {int(ref) for ref in LIBRARY_IMAGE.findall(draft.body)}
     library = Image.objects.in_bulk(ids) if ids else {}
     quote_ids = block_refs(draft.body_html, "quote")
@@ -62,6 +63,7 @@ def run_checks(draft: Draft, *, origin: str) -> dict:
         *long_sentences(draft),
         *reading_ease(draft),
         *placed_quotes(quotes),
+        *image_credits(draft),
         *review_due(draft),
     ]
     return {

@@ -4,6 +4,7 @@ publishing stay in ``articles.services``; their messages are reused here."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,6 +36,23 @@ def placed_quotes(quotes) -> list[Finding]:
         )
         for quote in unapproved
     ]
+
+
+def image_credits(draft: Draft) -> list[Finding]:
+    """With ``CMS_IMAGE_CREDIT_REQUIRED``, the images publishing would refuse for
+    want of a credit or a licence (``services.image_credit_refusal``): the hero and
+    pictures as typed, list items as saved."""
+    from ..models import Article
+    from ..services import image_credit_refusal
+
+    if not settings.CMS_IMAGE_CREDIT_REQUIRED:
+        return []
+    article = Article(
+        pk=getattr(draft.article, "pk", None), hero_image=draft.hero, body=draft.body
+    )
+    if refusal := image_credit_refusal(article):
+        return [Finding("credits", WARNING, refusal.alone, "Saving is not affected.")]
+    return [Finding("credits", OK, "Every image shown has a credit and a licence.")]
 
 
 def _as_typed(article, review: TypedReview) -> None:

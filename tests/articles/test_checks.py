@@ -17,7 +17,7 @@ from articles.checks.body import (
     long_paragraphs,
     long_sentences,
 )
-from articles.checks.editorial import placed_quotes, review_due
+from articles.checks.editorial import image_credits, placed_quotes, review_due
 from articles.checks.reading import reading_ease
 from articles.checks.seo import (
     search_preview,
@@ -342,6 +342,27 @@ def test_a_review_typed_again_as_saved_is_of_the_saved_body_unless_confirmed():
 
     assert typed().message.startswith("The body has changed since the medical review")
     assert typed(confirmed=True).level == OK
+
+
+@pytest.mark.django_db
+def test_image_credits_say_what_publishing_would_refuse_when_the_site_requires_them(
+    settings,
+):
+    hero = ImageFactory(title="Cot by a window", credit="", licence="")
+    placed = ImageFactory(title="Thermometer", credit="Staff", licence="")
+    draft = Draft(title="Cots", hero=hero, body=f"## Safe\n\n[[image:{placed.pk}]]")
+
+    settings.CMS_IMAGE_CREDIT_REQUIRED = False
+    assert image_credits(draft) == []
+
+    settings.CMS_IMAGE_CREDIT_REQUIRED = True
+    [finding] = image_credits(draft)
+    assert finding.level == WARNING
+    assert "“Cot by a window”" in finding.message
+    assert "“Thermometer”" in finding.message
+    credited = ImageFactory(credit="Staff", licence="Own work")
+    [finding] = image_credits(Draft(title="Cots", hero=credited))
+    assert finding.level == OK
 
 
 # --- The endpoint --------------------------------------------------------------------
