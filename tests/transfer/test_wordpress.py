@@ -1,6 +1,7 @@
 """``manage.py import_wordpress`` on the hand-written exports of tests/data/wxr (see
 its README): what comes in, how it looks on the site, and what the report says."""
 
+import re
 import shutil
 from datetime import UTC, datetime
 
@@ -62,7 +63,13 @@ def test_wxr_1_1_and_1_2_of_the_same_site_give_the_same_articles(tmp_path, setti
                     "status": a.status,
                     "published_at": a.published_at,
                     "standfirst": a.standfirst,
-                    "body": a.body,
+                    # Ids differ between the two imports (a rolled-back sequence
+                    # moves on, on PostgreSQL): figures compare by their files.
+                    "body": re.sub(
+                        r"\[\[image:(\d+)",
+                        lambda m: f"[[image:{LibraryImage.objects.get(pk=m[1]).file}",
+                        a.body,
+                    ),
                     "hero": (
                         a.hero_image.file.name if a.hero_image else "",
                         a.hero_alt,
