@@ -67,6 +67,9 @@ def library_image(kwargs: dict, field: str, **words: str) -> dict:
     return kwargs
 
 
+PASSWORD = "correct horse battery staple"  # every factory-made login's
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -74,7 +77,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
     class Params:
         staff = factory.Trait(is_staff=True)

@@ -4,7 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.factories import UserFactory
+
 from .server import Site, running_site
+from .signing_in import sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,6 +45,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def signed_in(live_server, page):
+    """``page`` signed in to the test server's admin as a superuser."""
+    sign_in(live_server, page, UserFactory(username="boss", superuser=True))
+    return page
 
 
 @pytest.fixture

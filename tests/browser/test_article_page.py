@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import ArticleFactory, ListItemFactory, UserFactory, image_file
 
+from .signing_in import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -68,11 +70,8 @@ def test_table_of_contents_jumps_to_the_section(live_server, phone_page, article
 
 
 def test_live_preview_works_in_a_newly_added_list_item(live_server, page, article):
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    boss = UserFactory(username="boss", superuser=True)
+    sign_in(live_server, page, boss)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
 
     page.click("#list_items-group .add-row a")

@@ -10,6 +10,8 @@ from articles.models import Article
 from tests.browser.test_accessibility import violations
 from tests.factories import ArticleFactory, UserFactory
 
+from .signing_in import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -25,24 +27,25 @@ def next_monday():
     return today + timedelta(days=7 - today.weekday())
 
 
+def going_live(title: str, day, at: time) -> Article:
+    """A scheduled article going live on ``day`` at ``at``, London time."""
+    return ArticleFactory(
+        title=title,
+        status=Article.Status.PUBLISHED,
+        published_at=datetime.combine(day, at, tzinfo=LONDON),
+    )
+
+
 def sign_in_as_editor(live_server, page) -> None:
     editor = UserFactory(username="desk", staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", "correct horse battery staple")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    sign_in(live_server, page, editor)
 
 
 def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
     monday = next_monday()
     thursday = monday + timedelta(days=3)
-    article = ArticleFactory(
-        title="Starting solids",
-        status=Article.Status.PUBLISHED,
-        published_at=datetime.combine(monday, time(9, 30), tzinfo=LONDON),
-    )
+    article = going_live("Starting solids", monday, time(9, 30))
     sign_in_as_editor(live_server, page)
 
     with page.expect_navigation():
@@ -77,11 +80,7 @@ def test_editor_moves_a_scheduled_article_to_another_day(live_server, page):
 def test_editor_drags_a_scheduled_article_onto_another_day(live_server, page):
     monday = next_monday()
     friday = monday + timedelta(days=4)
-    article = ArticleFactory(
-        title="Teething remedies",
-        status=Article.Status.PUBLISHED,
-        published_at=datetime.combine(monday, time(8, 45), tzinfo=LONDON),
-    )
+    article = going_live("Teething remedies", monday, time(8, 45))
     sign_in_as_editor(live_server, page)
     page.goto(f"{live_server.url}/admin/articles/calendar/?view=month&date={monday}")
 

@@ -15,6 +15,8 @@ from tests.factories import (
     UserFactory,
 )
 
+from .signing_in import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -36,10 +38,7 @@ def writer_page(live_server, page):
         body=BODY,
         authors=[AuthorFactory(user=user)],
     )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "wren")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    sign_in(live_server, page, user)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     return page, article
 
@@ -143,10 +142,7 @@ def test_the_review_check_follows_the_reviewer_and_date_the_editor_types(
     section = CategoryFactory(name="Baby health", requires_medical_review=True)
     article = ArticleFactory(title="Fevers in babies", body=BODY, category=section)
     ExpertFactory(name="Amara Osei")
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "eda")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    sign_in(live_server, page, editor)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     review = findings(page, "review").first
     expect(review).to_contain_text("need a medical review")

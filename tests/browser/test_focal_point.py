@@ -3,23 +3,13 @@
 import pytest
 
 from cms.models import Image
-from tests.factories import ImageFactory, UserFactory, image_file
+from tests.factories import ImageFactory, image_file
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def signed_in(live_server, page):
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
-    return page
 
 
 def test_clicking_the_picture_sets_the_focal_point_and_saving_keeps_it(

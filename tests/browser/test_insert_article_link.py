@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser.test_insert_quote import body_value, open_article
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -12,16 +12,6 @@ pytestmark = [
 ]
 
 BODY = "## Intro\n\nRead our guide to cradle cap for more."
-
-
-@pytest.fixture
-def signed_in(live_server, page):
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
-    return page
 
 
 def select_in_body(page, text):

@@ -20,7 +20,10 @@ from tests.browser.test_newsroom_journeys import (
 )
 from tests.factories import ArticleFactory, ImageFactory, UserFactory
 
+from .signing_in import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 
 TITLE = "Teething: when the first tooth arrives"
 URL = "/toddler/teething-when-the-first-tooth-arrives/"
@@ -109,11 +112,8 @@ def test_editor_picks_a_library_image_into_the_body_and_readers_see_it(site, pag
 
 @pytest.mark.django_db(transaction=True)
 def test_more_images_come_a_page_at_a_time_and_a_click_inserts_one(live_server, page):
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    boss = UserFactory(username="boss", superuser=True)
+    sign_in(live_server, page, boss)
     oldest = ImageFactory(title="Hat 0")
     for n in range(1, PAGE_SIZE + 1):
         ImageFactory(title=f"Hat {n}")

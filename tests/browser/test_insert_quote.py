@@ -6,7 +6,6 @@ from tests.factories import (
     ArticleFactory,
     ArticleQuoteFactory,
     QuoteFactory,
-    UserFactory,
 )
 
 pytestmark = [
@@ -17,16 +16,6 @@ pytestmark = [
 
 BODY = "## Intro\n\nFirst paragraph.\n\nSecond paragraph."
 QUOTE_ROWS = "#article_quotes-group tr.form-row:not(.empty-form)"
-
-
-@pytest.fixture
-def signed_in(live_server, page):
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
-    return page
 
 
 def open_article(live_server, page, article):

@@ -3,6 +3,8 @@ import pytest
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
 
+from .signing_in import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -23,11 +25,8 @@ def article():
 @pytest.fixture
 def signed_in(live_server, page):
     """A superuser in the admin; leaving a page with edits is always confirmed."""
-    UserFactory(username="boss", superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    boss = UserFactory(username="boss", superuser=True)
+    sign_in(live_server, page, boss)
     page.dialogs = []
 
     def accept(dialog):

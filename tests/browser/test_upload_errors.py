@@ -11,6 +11,8 @@ from PIL import Image
 from cms.validators import NOT_AN_IMAGE
 from tests.factories import ArticleFactory, UserFactory
 
+from .signing_in import sign_in
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -54,12 +56,9 @@ def png() -> bytes:
 @pytest.fixture
 def editor(live_server, page):
     """The article change form, signed in, with the caret after "First paragraph"."""
-    UserFactory(username="boss", superuser=True)
+    boss = UserFactory(username="boss", superuser=True)
     article = ArticleFactory(body=BODY)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    sign_in(live_server, page, boss)
     page.add_init_script(RECORD_PREVIEWS)
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     page.wait_for_function("() => window.previews.length > 0")

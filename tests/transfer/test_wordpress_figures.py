@@ -24,16 +24,24 @@ pytestmark = pytest.mark.django_db
 SITE_FILE = "https://old.example.org/wp-content/uploads/2019/05/cradle-cap.jpg"
 
 
-def imported(tmp_path, content: str, *, alt="A soft brush", caption="") -> str:
-    """The body of a post holding ``content``, imported with its picture's attachment
-    (alt text ``alt``, caption ``caption``)."""
-    export = write_export(
+def export_of(tmp_path, content: str, *, alt="A soft brush", caption=""):
+    """An export of one post, "Scalp care", holding ``content``, and its picture's
+    attachment (alt text ``alt``, caption ``caption``)."""
+    return write_export(
         tmp_path / "export.xml",
         attachment(300, "2019/05/cradle-cap.jpg", alt=alt, caption=caption),
-        post(301, "Scalp care", f"<p>Brush gently.</p>{content}"),
+        post(301, "Scalp care", content),
     )
+
+
+def imported(tmp_path, content: str, **attachment_words) -> str:
+    """The body of the post holding ``content`` after a paragraph, imported."""
+    export = export_of(tmp_path, f"<p>Brush gently.</p>{content}", **attachment_words)
     import_wordpress(export, "--media-dir", UPLOADS)
     return article("Scalp care").body
+
+
+ALONE = f'<p>Hi.</p><p><img src="{SITE_FILE}" alt="A soft brush"></p>'
 
 
 def the_image() -> Image:
@@ -120,11 +128,7 @@ def test_a_picture_shown_without_the_caption_its_library_image_has_stays_as_it_w
 def test_a_post_of_a_picture_alone_is_imported_with_its_title_as_standfirst(
     tmp_path, client
 ):
-    export = write_export(
-        tmp_path / "export.xml",
-        attachment(300, "2019/05/cradle-cap.jpg", alt="A soft brush"),
-        post(301, "Scalp care", f'<img src="{SITE_FILE}" alt="A soft brush">'),
-    )
+    export = export_of(tmp_path, f'<img src="{SITE_FILE}" alt="A soft brush">')
 
     run = import_wordpress(export, "--media-dir", UPLOADS)
 
@@ -138,15 +142,7 @@ def test_a_post_of_a_picture_alone_is_imported_with_its_title_as_standfirst(
 
 
 def test_a_dry_run_of_pictures_writes_nothing(tmp_path):
-    export = write_export(
-        tmp_path / "export.xml",
-        attachment(300, "2019/05/cradle-cap.jpg", alt="A soft brush"),
-        post(
-            301,
-            "Scalp care",
-            f'<p>Hi.</p><p><img src="{SITE_FILE}" alt="A soft brush"></p>',
-        ),
-    )
+    export = export_of(tmp_path, ALONE)
 
     run = import_wordpress(export, "--media-dir", UPLOADS, "--dry-run")
 
@@ -155,15 +151,7 @@ def test_a_dry_run_of_pictures_writes_nothing(tmp_path):
 
 
 def test_an_import_run_again_finds_its_figures_unchanged(tmp_path):
-    export = write_export(
-        tmp_path / "export.xml",
-        attachment(300, "2019/05/cradle-cap.jpg", alt="A soft brush"),
-        post(
-            301,
-            "Scalp care",
-            f'<p>Hi.</p><p><img src="{SITE_FILE}" alt="A soft brush"></p>',
-        ),
-    )
+    export = export_of(tmp_path, ALONE)
     import_wordpress(export, "--media-dir", UPLOADS)
 
     again = import_wordpress(export, "--media-dir", UPLOADS)
